@@ -1,0 +1,28 @@
+namespace NotifyBroker.Core.Desktop;
+
+/// <summary>The arguments of BroadcastSystemMessageEx, already validated.</summary>
+/// <param name="Flags">BSF_* bits. Always carries an explicit delivery mode (see <see cref="BroadcastFlags"/>).</param>
+/// <param name="Recipients">BSM_* bits (*lpInfo on input).</param>
+/// <param name="MessageId">Msg.</param>
+/// <param name="WParam">wParam.</param>
+/// <param name="LParam">lParam when it is an integer; ignored when <paramref name="Payload"/> is set.</param>
+/// <param name="Payload">The by-value data of a pointer-carrying message, or null.</param>
+/// <param name="Timeout">The per-window wait of a synchronous send.</param>
+public sealed record BroadcastCommand(
+    uint Flags,
+    uint Recipients,
+    uint MessageId,
+    ulong WParam,
+    long LParam,
+    WindowMessagePayload? Payload,
+    TimeSpan Timeout);
+
+/// <summary>What BroadcastSystemMessageEx returned.</summary>
+/// <param name="Result">Positive on success, 0 when denied (or a BSF_NOHANG recipient hung).</param>
+/// <param name="Recipients">*lpInfo on return.</param>
+/// <param name="Delivered">How many windows the message reached.</param>
+/// <param name="DeniedBy">Under BSF_QUERY, the window that returned BROADCAST_QUERY_DENY, where known.</param>
+public sealed record BroadcastOutcome(int Result, uint Recipients, int Delivered, WindowIdentity? DeniedBy);
+
+/// <summary>A window as the desktop names it: handles and a readable name (title or class).</summary>
+public sealed record WindowIdentity(ulong Hwnd, ulong Hdesk, string Name);

@@ -1,0 +1,67 @@
+namespace NotifyBroker.Core.Desktop;
+
+/// <summary>
+/// The port through which the broker reaches a desktop: the in-memory desktop everywhere, the Win32 desktop on
+/// Windows. Semantics are Win32's (RegisterWindowMessage, BroadcastSystemMessageEx, WTSSendMessage,
+/// NetMessageBufferSend); failures are reported as <see cref="Errors.BrokerException"/> carrying the Win32/NERR code.
+/// </summary>
+public interface IDesktop : IAsyncDisposable
+{
+    /// <summary>The computer name this desktop runs on (the default <c>fromname</c> and the event's host).</summary>
+    string HostName { get; }
+
+    /// <summary>Which delivery paths beyond the broker's own aliases this desktop offers.</summary>
+    DesktopCapabilities Capabilities { get; }
+
+    /// <summary>
+    /// RegisterWindowMessage: the id of a named message, in 0xC000-0xFFFF, stable for the desktop's lifetime,
+    /// names matched case-insensitively.
+    /// </summary>
+    uint RegisterWindowMessage(string name);
+
+    /// <summary>The name of a registered message id, or null when the id is not a registered message.</summary>
+    string? GetRegisteredMessageName(uint messageId);
+
+    /// <summary>
+    /// BroadcastSystemMessageEx. Flags and recipients have already been validated by the core. The broker's own
+    /// listener window is one of the recipients, so the broadcast comes back through the listener unless
+    /// BSF_IGNORECURRENTTASK is set.
+    /// </summary>
+    ValueTask<BroadcastOutcome> BroadcastAsync(BroadcastCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deliver a text message outside the broker (a user's session, or the Messenger service), for a Send whose
+    /// alias no stream or registration of the broker holds. Throws BrokerException(NERR_NameNotFound) when the
+    /// desktop knows no such recipient either.
+    /// </summary>
+    ValueTask<SessionSendOutcome> SendToSessionAsync(SessionMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Create the broker's listener window and start handing every message it receives to <paramref name="sink"/>.
+    /// Returns once the window exists. The sink is called on the desktop's own thread and must not block.
+    /// </summary>
+    ValueTask StartListeningAsync(IWindowMessageSink sink, CancellationToken cancellationToken);
+
+    /// <summary>Destroy the listener window; no sink calls happen after this completes.</summary>
+    ValueTask StopListeningAsync(CancellationToken cancellationToken);
+}
+
+[Flags]
+public enum DesktopCapabilities
+{
+    None = 0,
+    /// <summary>NetMessageBufferSend works here (the Messenger service exists).</summary>
+    Messenger = 1,
+    /// <summary>WTSSendMessage to user sessions works here.</summary>
+    Sessions = 2,
+}
+
+/// <summary>Receives what the broker's listener window receives.</summary>
+public interface IWindowMessageSink
+{
+    /// <summary>
+    /// Called for every message the listener receives. For a synchronous send the return value is the window
+    /// procedure's result (the listener never denies a BSF_QUERY: it returns TRUE).
+    /// </summary>
+    void OnWindowMessage(in ReceivedWindowMessage message);
+}
