@@ -1,0 +1,10 @@
+namespace NotifyBroker.Grpc;
+
+/// <summary>The four kinds of gRPC method.</summary>
+public enum MethodType
+{
+    Unary,
+    ClientStreaming,
+    ServerStreaming,
+    DuplexStreaming,
+}
