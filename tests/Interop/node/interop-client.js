@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+'use strict';
+// gRPC interop client on @grpc/grpc-js.
+// Usage: node interop-client.js --host 127.0.0.1 --port P [--cases a,b,...]
+// Prints "PASS <case>" / "FAIL <case>: <reason>" per case and "<passed> passed, <failed> failed"; exits 0 iff all pass.
+const grpc = require('@grpc/grpc-js');
+const protos = require('./lib/protos');
+
+const CASES = {
+  ...require('./lib/cases/test-service'),
+  ...require('./lib/cases/cancellation'),
+  ...require('./lib/cases/compression'),
+  ...require('./lib/cases/health'),
+  ...require('./lib/cases/reflection'),
+};
+// A case that hangs must fail, not stall the suite; every wait inside a case is shorter than this.
+const CASE_TIMEOUT_MS = 30000;
+
+function parseArgs(argv) {
+  const args = { host: '127.0.0.1', port: null, cases: Object.keys(CASES) };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--host': args.host = value(); break;
+      case '--port': args.port = Number(value()); break;
+      case '--cases': args.cases = value().split(',').map((c) => c.trim()).filter(Boolean); break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (!Number.isInteger(args.port) || args.port <= 0) throw new Error('--port P is required');
+  const unknown = args.cases.filter((c) => !(c in CASES));
+  if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+  return args;
+}
+
+function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`case did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describe(err) {
+  if (err && typeof err.code === 'number' && 'details' in err) {
+    return `unexpected gRPC status ${err.code} (${JSON.stringify(err.details)})`;
+  }
+  return (err && err.message) || String(err);
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  const address = `${args.host}:${args.port}`;
+  const clients = [];
+  const newClient = (Service, options = {}) => {
+    const client = new Service(address, grpc.credentials.createInsecure(), options);
+    clients.push(client);
+    return client;
+  };
+  const ctx = {
+    services: protos,
+    loaderOptions: protos.LOADER_OPTIONS,
+    newClient,
+    testService: newClient(protos.TestService),
+    unimplementedService: newClient(protos.UnimplementedService),
+    inspector: newClient(protos.CallInspector),
+    health: newClient(protos.Health),
+  };
+
+  let passed = 0;
+  let failed = 0;
+  for (const name of args.cases) {
+    try {
+      await withTimeout(CASES[name](ctx), CASE_TIMEOUT_MS);
+      passed++;
+      console.log(`PASS ${name}`);
+    } catch (err) {
+      failed++;
+      console.log(`FAIL ${name}: ${describe(err).replace(/\s+/g, ' ')}`);
+    }
+  }
+  clients.forEach((c) => c.close());
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main();
