@@ -15,7 +15,15 @@ public sealed record BroadcastCommand(
     ulong WParam,
     long LParam,
     WindowMessagePayload? Payload,
-    TimeSpan Timeout);
+    TimeSpan Timeout)
+{
+    /// <summary>
+    /// An opaque value the desktop hands back, untouched, as <see cref="ReceivedWindowMessage.Correlation"/> when the
+    /// broker's own listener receives this broadcast (the core puts the broadcasting call's trace context here). A
+    /// desktop that cannot carry it leaves the received message's correlation null.
+    /// </summary>
+    public object? Correlation { get; init; }
+}
 
 /// <summary>What BroadcastSystemMessageEx returned.</summary>
 /// <param name="Result">Positive on success, 0 when denied (or a BSF_NOHANG recipient hung).</param>
