@@ -1,0 +1,85 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using NotifyBroker.Bench.V1;
+
+namespace NotifyBroker.Bench.Server;
+
+/// <summary>
+/// The ceiling: plain Kestrel endpoints that answer like a gRPC server (content-type application/grpc, framed
+/// messages, grpc-status trailer) with no gRPC layer. They do the least any gRPC server must do — read the
+/// request, write the reply, send the trailer — so the ratio of our layer to them is the layer's own cost.
+/// </summary>
+internal static class BareKestrelEndpoints
+{
+    public const string UnaryPath = "/bare/unary";
+    public const string StreamPath = "/bare/stream";
+
+    private const string GrpcContentType = "application/grpc";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(UnaryPath, UnaryAsync);
+        endpoints.MapPost(StreamPath, StreamAsync);
+    }
+
+    private static async Task UnaryAsync(HttpContext context)
+    {
+        await DrainAsync(context.Request.BodyReader);
+        context.Response.ContentType = GrpcContentType;
+        await context.Response.BodyWriter.WriteAsync(BenchMessages.FramedEchoReply);
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    /// <summary>Streams the same framed message in the same flush pattern as Bench/StreamMessages.</summary>
+    private static async Task StreamAsync(HttpContext context)
+    {
+        var request = await ReadStreamRequestAsync(context.Request.BodyReader);
+        var flushEvery = Math.Max(1u, request.FlushEvery);
+        context.Response.ContentType = GrpcContentType;
+        var output = context.Response.BodyWriter;
+        var message = BenchMessages.FramedStreamMessage;
+        for (var sent = 1u; sent <= request.Count; sent++)
+        {
+            message.CopyTo(output.GetSpan(message.Length));
+            output.Advance(message.Length);
+            if (sent % flushEvery == 0)
+            {
+                await output.FlushAsync(context.RequestAborted);
+            }
+        }
+
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private static async Task DrainAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<StreamRequest> ReadStreamRequestAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            if (result.IsCompleted)
+            {
+                var body = result.Buffer;
+                var request = body.Length >= BenchMessages.PrefixLength
+                    ? StreamRequest.Parser.ParseFrom(body.Slice(BenchMessages.PrefixLength))
+                    : new StreamRequest();
+                reader.AdvanceTo(body.End);
+                return request;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+}

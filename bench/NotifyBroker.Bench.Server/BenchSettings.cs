@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace NotifyBroker.Bench.Server;
+
+/// <summary>The bench server's command line.</summary>
+internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection)
+{
+    // Kestrel's default; h2load -m 100 stays within it. Fan-out runs raise it.
+    private const int DefaultMaxStreamsPerConnection = 100;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var port = 0;
+        var maxStreams = DefaultMaxStreamsPerConnection;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--port":
+                    port = ParseValue(args, ++i);
+                    break;
+                case "--max-streams":
+                    maxStreams = ParseValue(args, ++i);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N]");
+            }
+        }
+
+        return new BenchSettings(port, maxStreams);
+    }
+
+    /// <summary>The port Kestrel bound (the one asked for, or the one the OS chose for port 0).</summary>
+    public static int BoundPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        return new Uri(addresses.Addresses.Single()).Port;
+    }
+
+    private static int ParseValue(string[] args, int index) =>
+        index < args.Length && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{args[index - 1]} needs a non-negative integer.");
+}
