@@ -1,0 +1,101 @@
+using NotifyBroker.Core.Events;
+
+namespace NotifyBroker.Core.Engine.InMemory;
+
+/// <summary>
+/// History as a ring of events, bounded by count (the ring's size) and trimmed by age on request. One writer at a
+/// time (the engine's lock); readers look events up by offset without locking: an event carries its own offset, so
+/// a reader that finds a different offset (or none) in a slot knows its event was evicted.
+/// </summary>
+internal sealed class EventRing
+{
+    private readonly BrokerEvent?[] _slots;
+    private ulong _head;          // offset of the newest event; 0 before the first
+    private ulong _tail = 1;      // offset of the oldest event held; _head + 1 when empty
+
+    public EventRing(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _slots = new BrokerEvent?[capacity];
+    }
+
+    /// <summary>The newest offset. Read without the lock by subscriptions.</summary>
+    public ulong Head => Volatile.Read(ref _head);
+
+    /// <summary>The oldest offset held (Head + 1 when empty). Writer's lock only.</summary>
+    public ulong Tail => _tail;
+
+    public int Count => (int)(_head + 1 - _tail);
+
+    /// <summary>The time of the newest event eviction has removed, or null if nothing was ever evicted.</summary>
+    public DateTimeOffset? LastEvictedTime { get; private set; }
+
+    /// <summary>Append the event whose offset is <see cref="Head"/> + 1, evicting the oldest when full. Writer's lock only.</summary>
+    public void Append(BrokerEvent brokerEvent)
+    {
+        var offset = brokerEvent.Position.Offset;
+        if (offset != _head + 1)
+        {
+            throw new InvalidOperationException($"Expected offset {_head + 1}, got {offset}.");
+        }
+
+        if (Count == _slots.Length)
+        {
+            EvictOldest();
+        }
+
+        // Slot first, head second: a reader that sees the new head also sees the event.
+        Volatile.Write(ref _slots[IndexOf(offset)], brokerEvent);
+        Volatile.Write(ref _head, offset);
+    }
+
+    /// <summary>Evict events accepted before <paramref name="cutoff"/>. Writer's lock only.</summary>
+    public void EvictOlderThan(DateTimeOffset cutoff)
+    {
+        while (Count > 0 && _slots[IndexOf(_tail)]!.Time < cutoff)
+        {
+            EvictOldest();
+        }
+    }
+
+    /// <summary>
+    /// The event at <paramref name="offset"/>, which the caller knows is at most <see cref="Head"/>; null when it has
+    /// been evicted. Lock-free.
+    /// </summary>
+    public BrokerEvent? TryGet(ulong offset)
+    {
+        var candidate = Volatile.Read(ref _slots[IndexOf(offset)]);
+        return candidate is not null && candidate.Position.Offset == offset ? candidate : null;
+    }
+
+    /// <summary>The offset of the first held event accepted at or after <paramref name="time"/>; Head + 1 if none. Writer's lock only.</summary>
+    public ulong FirstAtOrAfter(DateTimeOffset time)
+    {
+        // Event times never decrease (the engine makes them monotonic), so binary search.
+        ulong low = _tail, high = _head + 1;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (_slots[IndexOf(middle)]!.Time < time)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private void EvictOldest()
+    {
+        var index = IndexOf(_tail);
+        LastEvictedTime = _slots[index]!.Time;
+        Volatile.Write(ref _slots[index], null);
+        _tail++;
+    }
+
+    private int IndexOf(ulong offset) => (int)(offset % (ulong)_slots.Length);
+}

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using NotifyBroker.Core.Events;
+using NotifyBroker.Core.Subscriptions;
+
+namespace NotifyBroker.Core.Engine.InMemory;
+
+/// <summary>
+/// The default engine: history in an <see cref="EventRing"/> and every subscription a cursor into it
+/// (<see cref="RingSubscription"/>), so replay and live are one code path and no event is copied per subscriber.
+/// Publishing takes a short lock, appends, and wakes only the subscriptions that are parked waiting for an event
+/// their filter passes; it never waits for a subscriber.
+/// </summary>
+public sealed class InMemoryEngine : IBrokerEngine
+{
+    private readonly Lock _sync = new();
+    private readonly EventRing _ring;
+    private readonly TimeSpan _maxAge;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _startedAt;
+    private readonly List<RingSubscription> _waiters = [];
+    private readonly HashSet<RingSubscription> _subscriptions = [];
+    private DateTimeOffset _lastTime;
+    private bool _disposed;
+
+    /// <param name="historyMaxCount">How many events history holds at most (at least 1).</param>
+    /// <param name="historyMaxAge">How long history holds an event.</param>
+    /// <param name="timeProvider">The clock for event times and age eviction.</param>
+    public InMemoryEngine(int historyMaxCount, TimeSpan historyMaxAge, TimeProvider? timeProvider = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(historyMaxAge, TimeSpan.Zero);
+        _ring = new EventRing(historyMaxCount);
+        _maxAge = historyMaxAge;
+        _time = timeProvider ?? TimeProvider.System;
+        _startedAt = _time.GetUtcNow();
+        _lastTime = _startedAt;
+
+        // A fresh random epoch per engine: a position from an earlier run can never be mistaken for one of ours.
+        Epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    }
+
+    public string Epoch { get; }
+
+    public StreamPosition CurrentPosition => new(_ring.Head, Epoch);
+
+    /// <summary>Open subscriptions.</summary>
+    public int SubscriptionCount
+    {
+        get { lock (_sync) { return _subscriptions.Count; } }
+    }
+
+    internal EventRing Ring => _ring;
+
+    public HistoryState GetHistoryState()
+    {
+        lock (_sync)
+        {
+            EvictExpired(_time.GetUtcNow());
+            return StateUnderLock();
+        }
+    }
+
+    public BrokerEvent Publish(EventBody body, TraceContext trace)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Event times never go backwards, even if the wall clock does: `since` relies on that order.
+            var now = _time.GetUtcNow();
+            _lastTime = now > _lastTime ? now : _lastTime;
+            EvictExpired(_lastTime);
+
+            var published = new BrokerEvent(new StreamPosition(_ring.Head + 1, Epoch), _lastTime, trace, body);
+            _ring.Append(published);
+            WakeWaiters(published);
+            return published;
+        }
+    }
+
+    public IEventStream Subscribe(EventFilter filter, SubscriptionStart start, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            EvictExpired(_time.GetUtcNow());
+            var state = StateUnderLock();
+            var (cursor, recovered) = Place(start);
+            var subscription = new RingSubscription(this, filter, capacity, cursor, new SubscriptionOpen(state.Current, state.Oldest, recovered));
+            _subscriptions.Add(subscription);
+            return subscription;
+        }
+    }
+
+    public void CompleteAll(SubscriptionEndReason reason)
+    {
+        RingSubscription[] open;
+        lock (_sync)
+        {
+            open = [.. _subscriptions];
+        }
+
+        foreach (var subscription in open)
+        {
+            subscription.Complete(reason);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            _disposed = true;
+        }
+
+        CompleteAll(SubscriptionEndReason.BrokerStopped);
+    }
+
+    /// <summary>
+    /// Park a subscription that has read everything: it waits for the next event its filter passes. False when an
+    /// event arrived meanwhile (or the subscription ended), so the caller reads instead.
+    /// </summary>
+    internal bool TryPark(RingSubscription subscription)
+    {
+        lock (_sync)
+        {
+            if (_ring.Head != subscription.Cursor)
+            {
+                return false;
+            }
+
+            if (!subscription.Park())
+            {
+                return false;
+            }
+
+            if (!subscription.InWaiterList)
+            {
+                subscription.InWaiterList = true;
+                _waiters.Add(subscription);
+            }
+
+            return true;
+        }
+    }
+
+    internal void Remove(RingSubscription subscription)
+    {
+        lock (_sync)
+        {
+            _subscriptions.Remove(subscription);
+            if (subscription.InWaiterList)
+            {
+                subscription.InWaiterList = false;
+                _waiters.Remove(subscription);
+            }
+        }
+    }
+
+    /// <summary>Where a new subscription's cursor goes (the last offset it counts as consumed), and whether that recovers the request.</summary>
+    private (ulong Cursor, bool Recovered) Place(SubscriptionStart start)
+    {
+        var head = _ring.Head;
+        if (start.AfterPosition is { } after)
+        {
+            // Resumable only when the next event the subscriber needs is still held, or has not happened yet.
+            var resumable = after.Epoch == Epoch && after.Offset + 1 >= _ring.Tail && after.Offset <= head;
+            return resumable ? (after.Offset, true) : (head, false);
+        }
+
+        if (start.SinceTime is { } since)
+        {
+            // Replay what history holds from `since` on. It is complete only if nothing at or after `since` was
+            // evicted, and `since` is not before this history began (a previous run's events are gone).
+            var complete = since >= _startedAt && !(_ring.LastEvictedTime >= since);
+            return (_ring.FirstAtOrAfter(since) - 1, complete);
+        }
+
+        return (head, false);
+    }
+
+    private HistoryState StateUnderLock()
+    {
+        var current = new StreamPosition(_ring.Head, Epoch);
+        var oldest = _ring.Count > 0 ? new StreamPosition(_ring.Tail, Epoch) : current;
+        return new HistoryState(current, oldest, _ring.Count);
+    }
+
+    private void EvictExpired(DateTimeOffset now) => _ring.EvictOlderThan(now - _maxAge);
+
+    /// <summary>
+    /// Wake the parked subscriptions that want <paramref name="published"/>. A parked subscription whose filter
+    /// rejects it stays parked and has its cursor moved past it, so filtered-out traffic neither wakes it nor counts
+    /// as lag.
+    /// </summary>
+    private void WakeWaiters(BrokerEvent published)
+    {
+        var kept = 0;
+        for (var i = 0; i < _waiters.Count; i++)
+        {
+            var waiter = _waiters[i];
+            if (waiter.OnPublished(published))
+            {
+                _waiters[kept++] = waiter;
+            }
+            else
+            {
+                waiter.InWaiterList = false;
+            }
+        }
+
+        _waiters.RemoveRange(kept, _waiters.Count - kept);
+    }
+}

@@ -1,0 +1,86 @@
+namespace NotifyBroker.Core.Events;
+
+/// <summary>
+/// An event the broker accepted: appended to history once, then shared, immutable, by every subscription that
+/// reads it. Transports can cache their encoding on the event (<see cref="GetOrAddEncoded{TEncoded}"/>) so that an
+/// event fanned out to many streams is serialised once per wire format, not once per stream.
+/// </summary>
+public sealed class BrokerEvent
+{
+    // An immutable list: one entry per wire format (almost always just one), prepended with a CAS so that readers
+    // never lock and never see a half-built entry.
+    private EncodedEntry? _encoded;
+
+    public BrokerEvent(StreamPosition position, DateTimeOffset time, TraceContext trace, EventBody body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        Position = position;
+        Time = time;
+        Trace = trace;
+        Body = body;
+    }
+
+    /// <summary>Where the event sits in history.</summary>
+    public StreamPosition Position { get; }
+
+    /// <summary>When the broker accepted it.</summary>
+    public DateTimeOffset Time { get; }
+
+    /// <summary>The W3C trace context under which the event was accepted, so a subscriber can continue the trace.</summary>
+    public TraceContext Trace { get; }
+
+    public EventBody Body { get; }
+
+    /// <summary>
+    /// The event's encoding in <paramref name="format"/> (compared by reference: use one static object per format),
+    /// encoded on first use. Concurrent first callers may each run <paramref name="encode"/>; all of them get the one
+    /// value that was stored first.
+    /// </summary>
+    public TEncoded GetOrAddEncoded<TEncoded>(object format, Func<BrokerEvent, TEncoded> encode)
+        where TEncoded : notnull
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(encode);
+
+        var head = Volatile.Read(ref _encoded);
+        if (Find(head, format) is { } cached)
+        {
+            return (TEncoded)cached;
+        }
+
+        var value = encode(this);
+        while (true)
+        {
+            var entry = new EncodedEntry(format, value, head);
+            var seen = Interlocked.CompareExchange(ref _encoded, entry, head);
+            if (ReferenceEquals(seen, head))
+            {
+                return value;
+            }
+
+            // Someone else added an entry meanwhile: use theirs if it is this format, else retry on the new list.
+            head = seen;
+            if (Find(head, format) is { } raced)
+            {
+                return (TEncoded)raced;
+            }
+        }
+    }
+
+    public override string ToString() => $"{Position} {Body}";
+
+    private static object? Find(EncodedEntry? entry, object format)
+    {
+        for (; entry is not null; entry = entry.Next)
+        {
+            if (ReferenceEquals(entry.Format, format))
+            {
+                return entry.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record EncodedEntry(object Format, object Value, EncodedEntry? Next);
+}
