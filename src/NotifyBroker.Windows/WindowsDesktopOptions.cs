@@ -1,0 +1,23 @@
+namespace NotifyBroker.Windows;
+
+/// <summary>Settings of the Win32 desktop.</summary>
+public sealed class WindowsDesktopOptions
+{
+    /// <summary>
+    /// Registered window message names that lower-integrity programs may deliver to the listener window (UIPI's
+    /// ChangeWindowMessageFilterEx). Every name the broker registers itself is allowed as well, as is WM_COPYDATA.
+    /// </summary>
+    public IList<string> AllowedMessageNames { get; } = new List<string>();
+
+    /// <summary>The largest WM_COPYDATA payload the listener takes; larger ones are refused (the sender sees FALSE).</summary>
+    public int MaxCopyDataBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long a posted or send-notified broadcast of the broker's own may take to reach its listener window and
+    /// still be recognised as the broker's own (FromBroadcastRpc).
+    /// </summary>
+    public TimeSpan OwnBroadcastLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Ask for WM_WTSSESSION_CHANGE (logon, lock, remote connect...). Its failure is logged, not fatal.</summary>
+    public bool RegisterSessionNotifications { get; set; } = true;
+}

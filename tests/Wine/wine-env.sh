@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Shared by the Wine scripts: installs Wine (idempotent) and prepares one fresh, headless WINEPREFIX.
+# Source it; it defines functions and exports WINEPREFIX / WINEDEBUG.
+set -u
+
+nb_wine_install() {
+  if command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; then
+    return 0
+  fi
+  # One bad index makes apt-get update exit 100 while the rest is usable: don't stop on that.
+  apt-get update >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y wine64 wine >/dev/null 2>&1 || return 1
+  command -v wine >/dev/null 2>&1
+}
+
+# nb_wine_prefix <dir>: a fresh prefix with the null graphics driver (hidden top-level windows with no X server)
+# and Windows 10 as the reported version (.NET 10 supports Windows 10+).
+nb_wine_prefix() {
+  export WINEPREFIX="$1"
+  export WINEDEBUG=-all
+  export WINEDLLOVERRIDES="mscoree,mshtml="   # no Mono/Gecko install prompts
+  unset DISPLAY
+  rm -rf "$WINEPREFIX"
+  mkdir -p "$(dirname "$WINEPREFIX")"
+  wineboot -i >/dev/null 2>&1 || return 1
+  wine reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f >/dev/null 2>&1 || return 1
+  wine reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion' /v CurrentVersion /d 10.0 /f >/dev/null 2>&1
+  wine winecfg /v win10 >/dev/null 2>&1 || true
+  wineserver -w
+}
+
+# nb_free_port: a free TCP port on 127.0.0.1, chosen by the kernel (port 0).
+nb_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
