@@ -1,0 +1,66 @@
+using System.IO.Pipelines;
+using System.Net;
+
+namespace NotifyBroker.Grpc.Client;
+
+/// <summary>
+/// The request body of a client-streaming or duplex call. The handler calls <see cref="SerializeToStreamAsync(Stream, TransportContext?, CancellationToken)"/>
+/// once the HEADERS are on their way; it hands the body to the <see cref="ClientStreamWriter{TRequest}"/> and stays
+/// open while the application writes. Returning from it makes the handler send END_STREAM (half-close).
+/// </summary>
+internal sealed class StreamingRequestContent : HttpContent
+{
+    private static readonly StreamPipeWriterOptions BodyOptions = new(leaveOpen: true);
+
+    private readonly TaskCompletionSource<PipeWriter> _body = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public StreamingRequestContent() => Headers.ContentType = GrpcChannel.GrpcContentType;
+
+    /// <summary>The request body, once the handler has opened it; faults if the call ends first.</summary>
+    public Task<PipeWriter> Body => _body.Task;
+
+    /// <summary>Half-closes: every message has been flushed, END_STREAM may go.</summary>
+    public void Complete() => _end.TrySetResult(true);
+
+    /// <summary>The call has ended: nothing more will be written, stop waiting.</summary>
+    public void Abort()
+    {
+        _body.TrySetException(new OperationCanceledException("The call has ended."));
+        _end.TrySetResult(false);
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        // Push the HEADERS out now: the handler may hold them until the first DATA frame, and the server may need
+        // to answer (response headers, a first message) before the application writes anything.
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        var body = PipeWriter.Create(stream, BodyOptions);
+        if (!_body.TrySetResult(body))
+        {
+            return;
+        }
+
+        bool completedByWriter;
+        using (cancellationToken.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _end))
+        {
+            completedByWriter = await _end.Task.ConfigureAwait(false);
+        }
+
+        // Only a graceful half-close touches the writer: on abort a write may still be running on another thread.
+        if (completedByWriter)
+        {
+            await body.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = -1;
+        return false;
+    }
+}
