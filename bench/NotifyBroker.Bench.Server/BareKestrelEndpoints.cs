@@ -24,7 +24,7 @@ internal static class BareKestrelEndpoints
 
     private static async Task UnaryAsync(HttpContext context)
     {
-        await DrainAsync(context.Request.BodyReader);
+        await RequestBody.DrainAsync(context.Request.BodyReader);
         context.Response.ContentType = GrpcContentType;
         await context.Response.BodyWriter.WriteAsync(BenchMessages.FramedEchoReply);
         context.Response.AppendTrailer("grpc-status", "0");
@@ -49,19 +49,6 @@ internal static class BareKestrelEndpoints
         }
 
         context.Response.AppendTrailer("grpc-status", "0");
-    }
-
-    private static async Task DrainAsync(PipeReader reader)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return;
-            }
-        }
     }
 
     private static async Task<StreamRequest> ReadStreamRequestAsync(PipeReader reader)

@@ -20,6 +20,7 @@ builder.Services.AddGrpcServer();
 
 var app = builder.Build();
 BareKestrelEndpoints.Map(app);
+BareFanOutEndpoints.Map(app);
 StatsEndpoint.Map(app);
 app.MapGrpcService(BenchService.Create());
 
