@@ -29,6 +29,9 @@ public static class WindowMessages
     /// <summary>The last id RegisterWindowMessage hands out; ids above it are reserved.</summary>
     public const uint RegisteredLast = 0xFFFF;
 
+    /// <summary>Registered message names are atoms, limited to 255 characters.</summary>
+    public const int MaxRegisteredNameLength = 255;
+
     /// <summary>What a window procedure returns to veto a BSF_QUERY broadcast ("BMQD").</summary>
     public const nint BROADCAST_QUERY_DENY = 0x424D5144;
 

@@ -8,9 +8,6 @@ namespace NotifyBroker.Core.Desktop.InMemory;
 /// </summary>
 internal sealed class RegisteredMessageTable
 {
-    /// <summary>Atom names are limited to 255 characters.</summary>
-    internal const int MaxNameLength = 255;
-
     private readonly Lock _sync = new();
     private readonly Dictionary<string, uint> _idsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<uint, string> _namesById = [];
@@ -18,7 +15,7 @@ internal sealed class RegisteredMessageTable
 
     public uint Register(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        if (string.IsNullOrEmpty(name) || name.Length > WindowMessages.MaxRegisteredNameLength)
         {
             throw new BrokerException(Win32Error.ERROR_INVALID_PARAMETER, "A registered message name must have 1 to 255 characters.");
         }

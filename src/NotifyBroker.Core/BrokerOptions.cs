@@ -1,0 +1,50 @@
+namespace NotifyBroker.Core;
+
+/// <summary>
+/// The broker core's settings, bound from the "Broker" configuration section (plain settable properties, so the
+/// standard configuration binder fills them from appsettings.json, environment variables or the command line).
+/// </summary>
+public sealed class BrokerOptions
+{
+    public const string SectionName = "Broker";
+
+    /// <summary>The broker's name: the servername Send and the alias calls accept. Empty means the desktop's host name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>How many events history holds at most (also the furthest any subscription can fall behind).</summary>
+    public int HistoryMaxCount { get; set; } = 10_000;
+
+    /// <summary>How long history holds an event.</summary>
+    public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many live events a subscription may fall behind before it is ended with an overflow.</summary>
+    public int SubscriberQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Longest Send text, in UTF-16 code units.</summary>
+    public int MaxTextLength { get; set; } = 1024;
+
+    /// <summary>Per-window wait of a synchronous broadcast when the request gives none.</summary>
+    public TimeSpan DefaultBroadcastTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the host sends a keepalive on an idle stream when the subscriber asks for no interval.</summary>
+    public TimeSpan DefaultKeepaliveInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How many names the alias table holds at most (NERR_TooManyNames beyond).</summary>
+    public int MaxAliases { get; set; } = 4096;
+
+    /// <summary>How many filter entries (ids, ranges, names, aliases together) one subscription may give.</summary>
+    public int MaxFilterEntries { get; set; } = 256;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting that cannot work.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(HistoryMaxCount, 1, nameof(HistoryMaxCount));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HistoryMaxAge, TimeSpan.Zero, nameof(HistoryMaxAge));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberQueueCapacity, 1, nameof(SubscriberQueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTextLength, 0, nameof(MaxTextLength));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultBroadcastTimeout, TimeSpan.Zero, nameof(DefaultBroadcastTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultKeepaliveInterval, TimeSpan.Zero, nameof(DefaultKeepaliveInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAliases, 1, nameof(MaxAliases));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFilterEntries, 0, nameof(MaxFilterEntries));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using NotifyBroker.Core.Decoding;
+using NotifyBroker.Core.Desktop;
+using NotifyBroker.Core.Engine;
+using NotifyBroker.Core.Events;
+using NotifyBroker.Core.Observability;
+
+namespace NotifyBroker.Core.Listening;
+
+/// <summary>
+/// Receives what the listener window receives and publishes it as an event. Runs on the desktop's message-loop
+/// thread, so it only decodes, appends to history and returns; it never throws into the window procedure.
+/// </summary>
+internal sealed class ListenerSink : IWindowMessageSink
+{
+    private readonly IBrokerEngine _engine;
+    private readonly IDesktop _desktop;
+
+    public ListenerSink(IBrokerEngine engine, IDesktop desktop)
+    {
+        _engine = engine;
+        _desktop = desktop;
+    }
+
+    public void OnWindowMessage(in ReceivedWindowMessage message)
+    {
+        var correlation = message.Correlation as BroadcastCorrelation;
+
+        // The receive span starts a trace of its own, linked to the broadcast that caused it (if ours), instead of
+        // inheriting whatever Activity.Current the calling thread happens to have.
+        var previous = Activity.Current;
+        Activity.Current = null;
+        try
+        {
+            using var activity = StartReceiveActivity(message.MessageId, correlation);
+            try
+            {
+                var body = ToBody(in message, correlation);
+                var trace = activity is not null ? TraceContext.From(activity.Context)
+                    : correlation is not null ? TraceContext.From(correlation.BroadcastContext)
+                    : TraceContext.None;
+                var published = _engine.Publish(body, trace);
+                activity?.SetTag("notify.position", published.Position.Offset);
+                BrokerTelemetry.MessagesReceived.Add(1);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                // An exception escaping a window procedure would take the process down with it. Record it instead.
+                activity?.AddException(error);
+                activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+                BrokerTelemetry.PublishFailures.Add(1);
+            }
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    private static Activity? StartReceiveActivity(uint messageId, BroadcastCorrelation? correlation)
+    {
+        if (!BrokerTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityLink[]? links = correlation is { BroadcastContext: var context } && context != default ? [new ActivityLink(context)] : null;
+        var activity = BrokerTelemetry.Source.StartActivity("listener.receive", ActivityKind.Consumer, parentContext: default, links: links);
+        activity?.SetTag("win32.message_id", messageId);
+        return activity;
+    }
+
+    private WindowMessageBody ToBody(in ReceivedWindowMessage message, BroadcastCorrelation? correlation) => new(
+        message.MessageId,
+        _desktop.GetRegisteredMessageName(message.MessageId),
+        message.WParam,
+        message.LParam,
+        message.Payload,
+        message.FromBroadcastRpc ? WindowMessageOrigin.BroadcastRpc : WindowMessageOrigin.Desktop,
+        _desktop.HostName,
+        correlation?.SentAt,
+        message.ReceivedAt,
+        message.BroadcastFlags,
+        WindowMessageDecoder.Decode(message.MessageId, message.WParam, message.LParam, message.Payload));
+}

@@ -1,0 +1,87 @@
+using NotifyBroker.Core.Aliases;
+using NotifyBroker.Core.Desktop;
+using NotifyBroker.Core.Engine;
+using NotifyBroker.Core.Errors;
+using NotifyBroker.Core.Subscriptions;
+
+namespace NotifyBroker.Core.Operations;
+
+/// <summary>Subscribe: validate the request, hold its aliases, and open a cursor on the engine.</summary>
+internal sealed class SubscribeOperation
+{
+    private readonly IBrokerEngine _engine;
+    private readonly AliasTable _aliases;
+    private readonly SubscriberAudience _audience;
+    private readonly int _capacity;
+    private readonly int _maxFilterEntries;
+
+    public SubscribeOperation(IBrokerEngine engine, AliasTable aliases, SubscriberAudience audience, int capacity, int maxFilterEntries)
+    {
+        _engine = engine;
+        _aliases = aliases;
+        _audience = audience;
+        _capacity = capacity;
+        _maxFilterEntries = maxFilterEntries;
+    }
+
+    public Subscription Open(SubscriptionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var filter = BuildFilter(request);
+        var start = ToStart(request);
+
+        // Hold aliases first: once Subscribe returns, a Send to them must reach this subscription.
+        var lease = _aliases.Hold(request.HoldAliases);
+        IDisposable? membership = null;
+        try
+        {
+            membership = _audience.Join(filter);
+            var stream = _engine.Subscribe(filter, start, _capacity);
+            return new Subscription(stream, lease, membership);
+        }
+        catch
+        {
+            membership?.Dispose();
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private EventFilter BuildFilter(SubscriptionRequest request)
+    {
+        var entries = request.MessageIds.Count + request.MessageRanges.Count + request.RegisteredNames.Count +
+            request.Aliases.Count + request.HoldAliases.Count;
+        if (entries > _maxFilterEntries)
+        {
+            throw Invalid($"At most {_maxFilterEntries} filter entries are allowed; {entries} were given.");
+        }
+
+        if (request.MessageIds.Any(static id => id > WindowMessages.RegisteredLast))
+        {
+            throw Invalid("Message ids above 0xFFFF are reserved and never received.");
+        }
+
+        if (request.MessageRanges.Any(static r => r.First > r.Last))
+        {
+            throw Invalid("A message range's first id must not exceed its last.");
+        }
+
+        if (request.RegisteredNames.Any(static n => string.IsNullOrEmpty(n) || n.Length > WindowMessages.MaxRegisteredNameLength))
+        {
+            throw Invalid("A registered message name must have 1 to 255 characters.");
+        }
+
+        var aliases = request.Aliases.Concat(request.HoldAliases).Select(static a => AliasName.Validate(a)).ToArray();
+        return entries == 0 ? EventFilter.All : new EventFilter(request.MessageIds, request.MessageRanges, request.RegisteredNames, aliases);
+    }
+
+    private static SubscriptionStart ToStart(SubscriptionRequest request) => (request.After, request.Since) switch
+    {
+        ({ } after, null) => SubscriptionStart.After(after),
+        (null, { } since) => SubscriptionStart.Since(since),
+        (null, null) => SubscriptionStart.Live,
+        _ => throw Invalid("Give at most one of a position to resume after and a time to replay since."),
+    };
+
+    private static BrokerException Invalid(string message) => new(Win32Error.ERROR_INVALID_PARAMETER, message);
+}
