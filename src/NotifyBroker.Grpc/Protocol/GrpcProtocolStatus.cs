@@ -11,9 +11,14 @@ public static class GrpcProtocolStatus
     public static readonly Status IncompleteMessage =
         new(StatusCode.Internal, "Incomplete message: the stream ended inside a length-prefixed message.");
 
+    /// <summary>
+    /// A unary or server-streaming request stream that ended without its one message. doc/statuscodes.md lists
+    /// "request cardinality violation" as UNIMPLEMENTED, and that is what we send (grpc-dotnet sends INTERNAL).
+    /// </summary>
     public static readonly Status MissingRequestMessage =
-        new(StatusCode.Internal, "Incomplete message: the request stream ended without a message.");
+        new(StatusCode.Unimplemented, "Request cardinality violation: the method takes exactly one request message, but the stream ended without one.");
 
+    /// <summary>A second request message where exactly one is allowed (INTERNAL, as grpc-dotnet does).</summary>
     public static readonly Status AdditionalData =
         new(StatusCode.Internal, "Additional data after the message received.");
 

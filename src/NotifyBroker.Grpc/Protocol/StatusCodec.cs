@@ -23,10 +23,11 @@ public static class StatusCodec
     public static void WriteStatus(IHeaderDictionary destination, in Status status)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        destination[GrpcProtocolConstants.StatusHeader] = StatusValue(status.StatusCode);
+        // The typed properties hit Kestrel's known-header fields instead of a dictionary.
+        destination.GrpcStatus = StatusValue(status.StatusCode);
         if (!string.IsNullOrEmpty(status.Detail))
         {
-            destination[GrpcProtocolConstants.MessageHeader] = PercentEncoding.Encode(status.Detail);
+            destination.GrpcMessage = PercentEncoding.Encode(status.Detail);
         }
 
         if (status.RichStatus is { } richStatus)

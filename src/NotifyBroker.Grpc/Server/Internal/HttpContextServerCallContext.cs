@@ -1,0 +1,294 @@
+using System.Net.Sockets;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using NotifyBroker.Grpc.Protocol;
+using NotifyBroker.Grpc.Protocol.Compression;
+
+namespace NotifyBroker.Grpc.Server.Internal;
+
+/// <summary>
+/// One call on one HTTP/2 stream: its deadline, metadata, compression and the state of the response (not started,
+/// headers sent, ended). Everything optional (request metadata, trailers, deadline timer, compression scratch) is
+/// created on first use, so a plain unary call allocates little more than this object and its reader.
+/// </summary>
+internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposable
+{
+    private readonly HttpContext _httpContext;
+    private readonly ServerCallDeadlineManager? _deadline;
+    private Metadata? _requestHeaders;
+    private Metadata? _responseTrailers;
+    private string? _peer;
+    private ICompressionProvider? _responseCompression;
+    private GrpcMessageWriter? _compressingWriter;
+    private bool _responseStarted;
+
+    public HttpContextServerCallContext(HttpContext httpContext, GrpcServerRuntime runtime, string method)
+    {
+        _httpContext = httpContext;
+        Runtime = runtime;
+        Method = method;
+
+        var headers = httpContext.Request.Headers;
+        var timeout = headers.GrpcTimeout;
+        if (timeout.Count > 0 && GrpcTimeout.TryParse(timeout[0], out var timeoutValue))
+        {
+            _deadline = new ServerCallDeadlineManager(this, timeoutValue, httpContext.RequestAborted);
+        }
+
+        // A client that compresses learns what we can decode (compression.md): needed when its encoding is one we
+        // lack (the call then fails UNIMPLEMENTED), and when it used one we support but never advertised to it.
+        var requestEncoding = headers.GrpcEncoding;
+        if (requestEncoding.Count > 0 && !string.Equals(requestEncoding[0], GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+        {
+            AdvertiseAcceptEncoding();
+        }
+
+        if (runtime.ResponseCompression is { } compression && CompressionProviders.AcceptsEncoding(headers.GrpcAcceptEncoding, compression.EncodingName))
+        {
+            _responseCompression = compression;
+        }
+    }
+
+    public GrpcServerRuntime Runtime { get; }
+
+    public override string Method { get; }
+
+    public override string Host => _httpContext.Request.Host.Value ?? string.Empty;
+
+    public override string Peer => _peer ??= FormatPeer(_httpContext.Connection);
+
+    public override DateTime Deadline => _deadline?.Deadline ?? DateTime.MaxValue;
+
+    public override Metadata RequestHeaders => _requestHeaders ??= MetadataCodec.FromHeaders(_httpContext.Request.Headers);
+
+    public override CancellationToken CancellationToken => _deadline?.CancellationToken ?? _httpContext.RequestAborted;
+
+    public override Metadata ResponseTrailers => _responseTrailers ??= new Metadata();
+
+    public override Status Status { get; set; } = Status.DefaultSuccess;
+
+    public override WriteOptions? WriteOptions { get; set; }
+
+    public override string? ResponseEncoding
+    {
+        get => _responseCompression?.EncodingName;
+        set
+        {
+            if (_responseStarted)
+            {
+                throw new InvalidOperationException("The response encoding must be chosen before the response headers are sent.");
+            }
+
+            if (value is null || string.Equals(value, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+            {
+                _responseCompression = null;
+                return;
+            }
+
+            var provider = Runtime.CompressionProviders.Find(value)
+                ?? throw new InvalidOperationException($"The server has no compression provider for '{value}'.");
+
+            // compression.md: never compress with an encoding the client did not declare; send uncompressed instead.
+            _responseCompression = CompressionProviders.AcceptsEncoding(_httpContext.Request.Headers.GrpcAcceptEncoding, provider.EncodingName)
+                ? provider
+                : null;
+        }
+    }
+
+    public override bool LastRequestWasCompressed => LastRequestCompressed;
+
+    internal bool LastRequestCompressed { get; set; }
+
+    public override HttpContext HttpContext => _httpContext;
+
+    internal ServerCallDeadlineManager? DeadlineManager => _deadline;
+
+    internal bool IsDeadlineExceeded => _deadline?.IsExceeded ?? false;
+
+    /// <summary>A reader over the request body with this call's limit and the request's grpc-encoding.</summary>
+    internal GrpcMessageReader CreateRequestReader()
+    {
+        var encoding = _httpContext.Request.Headers.GrpcEncoding;
+        return new GrpcMessageReader(
+            _httpContext.Request.BodyReader,
+            Runtime.MaxReceiveMessageSize,
+            encoding.Count > 0 ? encoding[0] : null,
+            Runtime.CompressionProviders);
+    }
+
+    public override Task WriteResponseHeadersAsync(Metadata responseHeaders)
+    {
+        ArgumentNullException.ThrowIfNull(responseHeaders);
+        if (_deadline is null)
+        {
+            StartResponse(responseHeaders);
+        }
+        else
+        {
+            lock (_deadline.Gate)
+            {
+                ThrowIfDeadlineExceeded();
+                StartResponse(responseHeaders);
+            }
+        }
+
+        // Push the HEADERS frame out now: that is the point of sending headers early.
+        return _httpContext.Response.BodyWriter.FlushAsync(CancellationToken).AsTask();
+    }
+
+    /// <summary>Serializes one response message into the response body (not flushed).</summary>
+    internal void WriteMessage(IMessage message, WriteFlags flags)
+    {
+        if (_deadline is null)
+        {
+            WriteMessageCore(message, default, flags);
+            return;
+        }
+
+        lock (_deadline.Gate)
+        {
+            ThrowIfDeadlineExceeded();
+            WriteMessageCore(message, default, flags);
+        }
+    }
+
+    /// <summary>Writes one pre-serialized response message into the response body (not flushed).</summary>
+    internal void WriteSerializedMessage(ReadOnlySpan<byte> message, WriteFlags flags)
+    {
+        if (_deadline is null)
+        {
+            WriteMessageCore(null, message, flags);
+            return;
+        }
+
+        lock (_deadline.Gate)
+        {
+            ThrowIfDeadlineExceeded();
+            WriteMessageCore(null, message, flags);
+        }
+    }
+
+    /// <summary>
+    /// Ends the call with <paramref name="status"/> and the trailers. False when the deadline had already ended it
+    /// (the caller then waits for <see cref="ServerCallDeadlineManager.WhenExceededHandled"/>).
+    /// </summary>
+    internal bool TryEndCall(in Status status)
+    {
+        if (_deadline is not null)
+        {
+            if (!_deadline.TrySetCallComplete())
+            {
+                return false;
+            }
+        }
+
+        if (!_httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The stream is still open: send the status (the client reset it otherwise, and nobody would read it).
+            WriteStatusCore(status);
+        }
+
+        return true;
+    }
+
+    /// <summary>Called by the deadline manager while it holds the gate.</summary>
+    internal void WriteStatusUnderGate(in Status status) => WriteStatusCore(status);
+
+    private void AdvertiseAcceptEncoding() =>
+        _httpContext.Response.Headers.GrpcAcceptEncoding = Runtime.CompressionProviders.AcceptEncoding;
+
+    public void Dispose() => _deadline?.Dispose();
+
+    private void WriteStatusCore(in Status status)
+    {
+        var destination = GrpcResponseStatus.TrailersDestination(_httpContext, _responseStarted);
+        GrpcResponseStatus.Write(destination, status, _responseTrailers);
+    }
+
+    private void WriteMessageCore(IMessage? message, ReadOnlySpan<byte> serialized, WriteFlags flags)
+    {
+        if (!_responseStarted)
+        {
+            StartResponse(null);
+        }
+
+        var output = _httpContext.Response.BodyWriter;
+        var compress = _responseCompression is not null && (flags & WriteFlags.NoCompress) == 0;
+        if (!compress)
+        {
+            if (message is not null)
+            {
+                GrpcMessageWriter.WriteUncompressed(output, message, Runtime.MaxSendMessageSize);
+            }
+            else
+            {
+                (_compressingWriter ??= new GrpcMessageWriter(Runtime.MaxSendMessageSize)).WriteSerialized(output, serialized, compress: false);
+            }
+
+            return;
+        }
+
+        var writer = _compressingWriter ??= new GrpcMessageWriter(Runtime.MaxSendMessageSize);
+        writer.Compression = _responseCompression;
+        writer.CompressionLevel = Runtime.ResponseCompressionLevel;
+        if (message is not null)
+        {
+            writer.Write(output, message);
+        }
+        else
+        {
+            writer.WriteSerialized(output, serialized);
+        }
+    }
+
+    private void StartResponse(Metadata? responseHeaders)
+    {
+        if (_responseStarted)
+        {
+            if (responseHeaders is not null)
+            {
+                throw new InvalidOperationException("Response headers can only be sent once per call.");
+            }
+
+            return;
+        }
+
+        _responseStarted = true;
+        var headers = _httpContext.Response.Headers;
+        if (responseHeaders is { Count: > 0 })
+        {
+            MetadataCodec.WriteToHeaders(headers, responseHeaders);
+        }
+
+        if (_responseCompression is not null)
+        {
+            headers.GrpcEncoding = _responseCompression.EncodingName;
+        }
+    }
+
+    private void ThrowIfDeadlineExceeded()
+    {
+        if (_deadline!.IsExceeded)
+        {
+            throw new OperationCanceledException("The call's deadline was exceeded.", _deadline.CancellationToken);
+        }
+    }
+
+    private static string FormatPeer(ConnectionInfo connection)
+    {
+        var address = connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"ipv6:[{address}]:{connection.RemotePort}"
+            : $"ipv4:{address}:{connection.RemotePort}";
+    }
+}

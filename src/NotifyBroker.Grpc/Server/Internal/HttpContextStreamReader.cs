@@ -1,0 +1,81 @@
+using Google.Protobuf;
+using NotifyBroker.Grpc.Protocol;
+
+namespace NotifyBroker.Grpc.Server.Internal;
+
+/// <summary>
+/// The request stream of a client-streaming or duplex call. Each message is parsed straight from the request pipe's
+/// buffers; when it is already buffered, MoveNext completes synchronously with a cached task.
+/// </summary>
+internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext call, MessageParser<T> parser) : IAsyncStreamReader<T>
+    where T : class, IMessage<T>
+{
+    private static readonly Task<bool> HasMessage = Task.FromResult(true);
+    private static readonly Task<bool> Ended = Task.FromResult(false);
+
+    private readonly GrpcMessageReader _reader = call.CreateRequestReader();
+    private T? _current;
+    private int _reading;
+
+    public T Current => _current ?? throw new InvalidOperationException("No current message: MoveNext has not returned true.");
+
+    public Task<bool> MoveNext(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _reading, 1) != 0)
+        {
+            throw new InvalidOperationException("A previous MoveNext is still in progress: reads must not overlap.");
+        }
+
+        ValueTask<bool> pending;
+        try
+        {
+            pending = _reader.MoveNextAsync(cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
+            if (pending.IsCompletedSuccessfully)
+            {
+                return TakeMessage(pending.Result) ? HasMessage : Ended;
+            }
+        }
+        catch
+        {
+            Volatile.Write(ref _reading, 0);
+            throw;
+        }
+
+        return MoveNextSlowAsync(pending);
+    }
+
+    private async Task<bool> MoveNextSlowAsync(ValueTask<bool> pending)
+    {
+        try
+        {
+            return TakeMessage(await pending.ConfigureAwait(false));
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+
+    private bool TakeMessage(bool hasMessage)
+    {
+        try
+        {
+            if (!hasMessage)
+            {
+                _current = null;
+                return false;
+            }
+
+            _current = ServerCallHandler.ParseRequest(parser, _reader.Current);
+            call.LastRequestCompressed = _reader.CurrentWasCompressed;
+
+            // Parsed: hand the pipe's buffers back right away rather than at the next read.
+            _reader.ReleaseCurrent();
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+}
