@@ -29,7 +29,8 @@
 #include <nghttp2/nghttp2.h>
 
 #define MAX_CONNECTIONS 64
-#define LATENCY_BUCKETS 1000000 /* 1 µs buckets up to 1 s; slower deliveries count in the overflow */
+#define LATENCY_BUCKETS 1000000      /* 1 µs buckets up to 1 s ... */
+#define SLOW_LATENCY_BUCKETS 100000  /* ... then 1 ms buckets up to 100 s; slower still counts in the overflow */
 
 // BSF_POSTMESSAGE: post, don't wait for each window (the fast, asynchronous broadcast).
 #define DEFAULT_FLAGS 0x10
@@ -103,7 +104,7 @@ static int opened_count, closed_count;
 static uint64_t delivered_total, other_events;
 static uint64_t sent_broadcasts, accepted_broadcasts, failed_broadcasts, inflight_broadcasts;
 static char first_failure[256];
-static uint32_t *latency_us;
+static uint32_t *latency_us, *latency_ms;
 static uint64_t latency_overflow, latency_max_us;
 static uint64_t first_send_ns, last_delivery_ns;
 
@@ -226,7 +227,9 @@ static void on_message(Subscriber *sub, const uint8_t *message, uint32_t length)
         delivered_total++;
         last_delivery_ns = now;
         uint64_t us = now > lparam ? (now - lparam) / 1000 : 0;
-        if (us < LATENCY_BUCKETS) latency_us[us]++; else latency_overflow++;
+        if (us < LATENCY_BUCKETS) latency_us[us]++;
+        else if (us / 1000 < SLOW_LATENCY_BUCKETS) latency_ms[us / 1000]++;
+        else latency_overflow++;
         if (us > latency_max_us) latency_max_us = us;
     } else {
         other_events++;
@@ -448,13 +451,14 @@ static bool any_dead(void) {
 }
 
 static uint64_t percentile(double p) {
-    uint64_t total = 0;
+    uint64_t total = latency_overflow;
     for (int i = 0; i < LATENCY_BUCKETS; i++) total += latency_us[i];
-    total += latency_overflow;
+    for (int i = 0; i < SLOW_LATENCY_BUCKETS; i++) total += latency_ms[i];
     if (total == 0) return 0;
     uint64_t rank = (uint64_t)(p * (double)total + 0.5), seen = 0;
     if (rank == 0) rank = 1;
     for (int i = 0; i < LATENCY_BUCKETS; i++) { seen += latency_us[i]; if (seen >= rank) return (uint64_t)i; }
+    for (int i = 0; i < SLOW_LATENCY_BUCKETS; i++) { seen += latency_ms[i]; if (seen >= rank) return (uint64_t)i * 1000; }
     return latency_max_us;
 }
 
@@ -501,8 +505,9 @@ int main(int argc, char **argv) {
     snprintf(subscribe_path, sizeof subscribe_path, "%s/Subscribe", options.service);
     snprintf(broadcast_path, sizeof broadcast_path, "%s/Broadcast", options.service);
     latency_us = calloc(LATENCY_BUCKETS, sizeof *latency_us);
+    latency_ms = calloc(SLOW_LATENCY_BUCKETS, sizeof *latency_ms);
     subscribers = calloc((size_t)options.subscribers + 1, sizeof *subscribers);
-    if (!latency_us || !subscribers) die("calloc");
+    if (!latency_us || !latency_ms || !subscribers) die("calloc");
     build_subscribe_body();
 
     // Subscribers, round-robin over the subscriber connections; nghttp2 queues what exceeds the server's
