@@ -15,7 +15,7 @@ internal static class BenchService
 
     public static ServiceDefinition Create()
     {
-        var service = BenchReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("nbbench.v1.Bench");
+        var service = BenchReflection.Descriptor.Services.Single(s => s.FullName == "nbbench.v1.Bench");
         return ServiceDefinition.CreateBuilder(service)
             .AddUnary(MethodLookup.Find<StringValue, StringValue>(service, "Echo"), EchoAsync)
             .AddServerStreaming(MethodLookup.Find<StreamRequest, BytesValue>(service, "StreamMessages"), StreamMessagesAsync)
