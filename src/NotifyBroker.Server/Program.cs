@@ -1,2 +1,5 @@
-// Placeholder until the host lands: the Server helper replaces this file.
-return 0;
+// The NotifyBroker host: `dotnet run --project src/NotifyBroker.Server [-- --urls http://127.0.0.1:6000]`.
+using NotifyBroker.Server.Hosting;
+
+var app = BrokerHost.Build(BrokerHost.CreateBuilder(args));
+await app.RunAsync().ConfigureAwait(false);

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using NotifyBroker.Core.Errors;
+using NotifyBroker.Grpc;
+using StatusCode = NotifyBroker.Grpc.StatusCode;
+
+namespace NotifyBroker.Server.Errors;
+
+/// <summary>
+/// Builds the failures the Notifier service ends calls with: a gRPC status whose grpc-status-details-bin holds a
+/// google.rpc.Status with a google.rpc.ErrorInfo (domain "notify.v1", reason = the symbolic name, metadata = the
+/// numbers a client needs) and, where the client can resume, a packed notify.v1.Position.
+/// </summary>
+/// <remarks>
+/// Google.Api.CommonProtos 2.0.0 still calls ErrorInfo's field 1 <c>Type</c>; today's error_details.proto names the
+/// same field <c>reason</c>, so on the wire (and in every other language) it is the reason.
+/// </remarks>
+internal static class NotifyStatus
+{
+    public const string Domain = "notify.v1";
+
+    /// <summary>ErrorInfo reason of a stream ended because its subscriber fell behind.</summary>
+    public const string SlowConsumerReason = "SLOW_CONSUMER";
+
+    /// <summary>ErrorInfo reason of a stream ended because the broker is stopping.</summary>
+    public const string BrokerStoppingReason = "BROKER_STOPPING";
+
+    /// <summary>The call failure for a core failure: its code's status, symbolic name and decimal code.</summary>
+    public static RpcException FromBrokerException(BrokerException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return FromWin32(error.Code, error.Message);
+    }
+
+    /// <summary>The call failure for a Win32/NERR code found by the host itself (e.g. a malformed request field).</summary>
+    public static RpcException FromWin32(int win32Code, string message)
+    {
+        var info = new ErrorInfo { Type = Win32Error.NameOf(win32Code), Domain = Domain };
+        info.Metadata.Add("code", win32Code.ToString(CultureInfo.InvariantCulture));
+        return Create(Win32StatusCodes.ToStatusCode(win32Code), message, info);
+    }
+
+    /// <summary>A call failure with <paramref name="info"/> and any further detail messages packed after it.</summary>
+    public static RpcException Create(StatusCode code, string message, ErrorInfo info, params IMessage[] moreDetails)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var rich = new Google.Rpc.Status { Code = (int)code, Message = message };
+        rich.Details.Add(Any.Pack(info));
+        foreach (var detail in moreDetails)
+        {
+            rich.Details.Add(Any.Pack(detail));
+        }
+
+        return new RpcException(new NotifyBroker.Grpc.Status(code, message) { RichStatus = rich });
+    }
+}

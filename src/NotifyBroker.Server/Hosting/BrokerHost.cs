@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using NotifyBroker.Core;
+using NotifyBroker.Core.Desktop;
+using NotifyBroker.Grpc.Server;
+using NotifyBroker.Grpc.Services.Health;
+using NotifyBroker.Grpc.Services.Reflection;
+using NotifyBroker.Server.Notifier;
+
+namespace NotifyBroker.Server.Hosting;
+
+/// <summary>
+/// Builds the broker's host: Kestrel speaking HTTP/2 only (h2c with prior knowledge on http:// addresses), settings
+/// bound the ASP.NET Core way (appsettings.json, environment variables, command line; one options type per room),
+/// the desktop chosen at run time, and notify.v1.Notifier, grpc.health.v1 and reflection (v1, v1alpha) mapped.
+/// Program.cs runs it; tests build the same host on 127.0.0.1:0.
+/// </summary>
+public static class BrokerHost
+{
+    /// <summary>Where the broker listens unless --urls (or ASPNETCORE_URLS, or "Urls") says otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:50051";
+
+    /// <summary>Kestrel's HTTP/2 stream limit per connection, unless "Kestrel:Limits:Http2:MaxStreamsPerConnection" says otherwise.</summary>
+    public const int DefaultMaxStreamsPerConnection = 1000;
+
+    /// <summary>The builder with every service registered; add or replace services on it, then call <see cref="Build"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+
+        // appsettings.json ships beside the binary: read it from there whatever the working directory is.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureKestrel(context.Configuration, kestrel));
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+        });
+
+        var services = builder.Services;
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName);
+        services.AddOptions<DesktopOptions>().BindConfiguration(DesktopOptions.SectionName);
+        services.AddGrpcServer();
+        services.AddOptions<GrpcServerOptions>().BindConfiguration("Grpc");
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(DesktopFactory.Create);
+        services.AddSingleton(static provider => new Broker(
+            provider.GetRequiredService<IDesktop>(),
+            provider.GetRequiredService<IOptions<BrokerOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<HealthStatusRegistry>();
+        services.AddSingleton<NotifierService>();
+        services.AddHostedService<BrokerLifecycle>();
+        return builder;
+    }
+
+    /// <summary>The application with every gRPC service mapped.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
+
+        app.MapGrpcService(app.Services.GetRequiredService<NotifierService>().CreateDefinition());
+        app.MapGrpcService(HealthService.CreateDefinition(app.Services.GetRequiredService<HealthStatusRegistry>()));
+        foreach (var reflection in ReflectionService.CreateDefinitions(() => registry.Services.Select(static s => s.Service)))
+        {
+            app.MapGrpcService(reflection);
+        }
+
+        return app;
+    }
+
+    private static void ConfigureKestrel(IConfiguration configuration, KestrelServerOptions kestrel)
+    {
+        // gRPC needs HTTP/2; with Http2 alone, http:// endpoints speak h2c with prior knowledge (no upgrade dance).
+        kestrel.ConfigureEndpointDefaults(static listen => listen.Protocols = HttpProtocols.Http2);
+
+        // Subscriptions are long-lived streams: let many share a connection instead of Kestrel's 100, and ping idle
+        // connections so a vanished client's streams (and its subscriptions' cursors) are let go.
+        var http2 = kestrel.Limits.Http2;
+        http2.MaxStreamsPerConnection = DefaultMaxStreamsPerConnection;
+        http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+        http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
+        // Configuration wins over the defaults above: "Kestrel:Limits:Http2:MaxStreamsPerConnection" and friends.
+        configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+    }
+}

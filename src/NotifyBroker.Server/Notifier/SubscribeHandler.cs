@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NotifyBroker.Contracts.V1;
+using NotifyBroker.Core;
+using NotifyBroker.Core.Subscriptions;
+using NotifyBroker.Grpc.Server;
+using NotifyBroker.Server.Mapping;
+
+namespace NotifyBroker.Server.Notifier;
+
+/// <summary>Subscribe: open a core subscription for the request and pump it onto the response stream until it ends.</summary>
+internal sealed class SubscribeHandler
+{
+    /// <summary>Shorter keepalive intervals are raised to this, so no client can make a stream spin.</summary>
+    internal static readonly TimeSpan MinKeepaliveInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Broker _broker;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public SubscribeHandler(Broker broker, IHostApplicationLifetime lifetime, TimeProvider time, ILogger logger)
+    {
+        _broker = broker;
+        _lifetime = lifetime;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(SubscribeRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
+    {
+        var keepalive = ContractTime.ToTimeSpanOrZero(request.KeepaliveInterval, "keepalive_interval");
+        keepalive = keepalive == TimeSpan.Zero ? _broker.Options.DefaultKeepaliveInterval : keepalive;
+        keepalive = keepalive < MinKeepaliveInterval ? MinKeepaliveInterval : keepalive;
+
+        var stopping = _lifetime.ApplicationStopping;
+        if (stopping.IsCancellationRequested)
+        {
+            throw StreamEnds.BrokerStopping(_broker.CurrentPosition);
+        }
+
+        // Disposing the subscription when the stream ends, however it ends, releases its held aliases.
+        using var subscription = _broker.Subscribe(RequestMapping.ToCore(request));
+        var pump = new SubscriptionPump(
+            subscription, responseStream, context, keepalive, _broker.Options.SubscriberQueueCapacity, stopping, _time, _logger);
+        await pump.RunAsync().ConfigureAwait(false);
+    }
+}
