@@ -35,8 +35,9 @@ internal sealed class StreamingRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        // Push the HEADERS out now: the handler may hold them until the first DATA frame, and the server may need
-        // to answer (response headers, a first message) before the application writes anything.
+        // Push the HEADERS out now: the server may answer (response headers, a first message) before the application
+        // writes anything. .NET 10's handler already flushes them for duplex content; older ones held them until the
+        // first DATA frame on a busy connection (dotnet/runtime#96223), and one flush per call is cheap insurance.
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         var body = PipeWriter.Create(stream, BodyOptions);

@@ -73,6 +73,13 @@ internal static class RawGrpc
         }
     }
 
+    /// <summary>Sends the response HEADERS frame now (Kestrel's StartAsync alone does not flush it).</summary>
+    public static async Task SendHeadersAsync(HttpResponse response)
+    {
+        await response.StartAsync();
+        await response.BodyWriter.FlushAsync();
+    }
+
     /// <summary>Writes one frame (gzip-compressed with flag 1 when asked) and flushes it.</summary>
     public static async Task WriteMessageAsync(HttpResponse response, IMessage message, bool gzip = false)
     {

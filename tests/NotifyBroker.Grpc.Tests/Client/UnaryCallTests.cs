@@ -117,7 +117,7 @@ public sealed class UnaryCallTests
         {
             await RawGrpc.ReadAllFramesAsync(context.Request);
             RawGrpc.StartResponse(context.Response);
-            await context.Response.StartAsync();
+            await RawGrpc.SendHeadersAsync(context.Response);
             RawGrpc.SetTrailerStatus(context.Response, 2, encoded);
         });
         using var channel = GrpcChannel.ForAddress(server.Address);
