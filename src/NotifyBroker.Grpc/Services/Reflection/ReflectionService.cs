@@ -44,6 +44,16 @@ public sealed class ReflectionService
         return [service.CreateV1Definition(), service.CreateV1AlphaDefinition()];
     }
 
+    /// <summary>
+    /// The v1 and v1alpha bindings of reflection over every service mapped in <paramref name="registry"/> (including
+    /// these two, once mapped).
+    /// </summary>
+    public static IReadOnlyList<ServiceDefinition> CreateDefinitions(GrpcServiceRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return CreateDefinitions(() => registry.Services.Select(definition => definition.Service));
+    }
+
     public ServiceDefinition CreateV1Definition() =>
         ServiceDefinition.CreateBuilder(V1Descriptor).AddDuplexStreaming(V1Method, ServerReflectionInfoV1).Build();
 
