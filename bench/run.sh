@@ -2,7 +2,7 @@
 # Throughput of our gRPC layer against a bare-Kestrel ceiling measured in the same run, with h2load (nghttp2) as the
 # load generator over loopback. Prints a markdown table and writes it to bench/results/latest.md.
 #
-# Usage: bench/run.sh [unary|stream|all]        (default: all; see bench/README.md)
+# Usage: bench/run.sh [unary|stream|all|routing]   (default: all = unary + stream; see bench/README.md)
 # Knobs (environment):
 #   NB_BENCH_DURATION=6       measured seconds per case (h2load -D)
 #   NB_BENCH_WARMUP=2         unmeasured seconds per case first, so the JIT has tiered up
@@ -10,10 +10,12 @@
 #   NB_BENCH_GC=server        server | workstation (sets DOTNET_gcServer for the bench server)
 #   NB_BENCH_STREAM_COUNT=10000 NB_BENCH_STREAM_FLUSH=100   messages per streaming call, messages per flush
 #   NB_BENCH_NO_BUILD=1       skip the Release build
+#   NB_BENCH_ALLOC_PROFILE=1  sample allocations by type during each measured run and add them to the report
+#                             (costs a little CPU: compare rates only between runs with the same setting)
 set -euo pipefail
 
 scenario="${1:-all}"
-case "$scenario" in unary|stream|all) ;; *) echo "usage: $0 [unary|stream|all]" >&2; exit 2 ;; esac
+case "$scenario" in unary|stream|all|routing) ;; *) echo "usage: $0 [unary|stream|all|routing]" >&2; exit 2 ;; esac
 
 duration="${NB_BENCH_DURATION:-6}"
 warmup="${NB_BENCH_WARMUP:-2}"
@@ -62,7 +64,9 @@ case "$gc_mode" in
 esac
 # Tiered PGO is on by default in .NET 10; nothing else is tuned (no affinity, no inline socket completions), so the
 # figures are what a default deployment of the server gets.
-dotnet "$server_dll" --port 0 >"$work/server.log" 2>&1 &
+server_args=(--port 0)
+[[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && server_args+=(--alloc-profile)
+dotnet "$server_dll" "${server_args[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   port="$(awk '/^listening /{print $2}' "$work/server.log")"
@@ -97,9 +101,10 @@ check_endpoint() { # path body expected_body_bytes
     echo "endpoint $1 answered wrongly (body $size bytes, expected $3):" >&2; cat "$headers" >&2; exit 1
   fi
 }
+check_endpoint /bare-unary "$work/echo.bin" 12
 check_endpoint /bare/unary "$work/echo.bin" 12
 check_endpoint /nbbench.v1.Bench/Echo "$work/echo.bin" 12
-check_endpoint /bare/stream "$work/stream.bin" $(( stream_count * 23 ))
+check_endpoint /bare-stream "$work/stream.bin" $(( stream_count * 23 ))
 check_endpoint /nbbench.v1.Bench/StreamMessages "$work/stream.bin" $(( stream_count * 23 ))
 
 # --- measuring ------------------------------------------------------------------------------------------------------
@@ -115,6 +120,7 @@ run_case() {
   local h2=(h2load -c "$clients" -m "$streams" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "$base$path")
   "${h2[@]}" -D "$warmup" >/dev/null 2>&1 || true
   local ticks0 alloc0 gen00 ticks1 alloc1 gen01
+  [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && curl -sS --http2-prior-knowledge "$base/stats/allocations?reset=1" >/dev/null
   ticks0=$(server_cpu_ticks); alloc0=$(server_stat allocated_bytes); gen00=$(server_stat gen0_collections)
   local out="$work/h2load.out" client_time="$work/client.time"
   if [[ -x /usr/bin/time ]]; then
@@ -123,6 +129,10 @@ run_case() {
     "${h2[@]}" -D "$duration" >"$out" 2>&1; echo "0 0" >"$client_time"
   fi
   ticks1=$(server_cpu_ticks); alloc1=$(server_stat allocated_bytes); gen01=$(server_stat gen0_collections)
+  if [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]]; then
+    { echo "#### $label — $kind ($path)"; echo; echo '```'
+      curl -sS --http2-prior-knowledge "$base/stats/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
+  fi
   printf '$' >>"$work/commands.log"; printf ' %q' "${h2[@]}" -D "$duration" >>"$work/commands.log"; echo >>"$work/commands.log"
   awk -v label="$label" -v kind="$kind" -v per_call="$per_call" -v tck="$clk_tck" \
       -v ticks=$(( ticks1 - ticks0 )) -v alloc=$(( alloc1 - alloc0 )) -v gen0=$(( gen01 - gen00 )) \
@@ -146,11 +156,16 @@ scenario() {
 }
 
 if [[ "$scenario" == unary || "$scenario" == all ]]; then
-  scenario "Unary calls/s (4x100)" /bare/unary /nbbench.v1.Bench/Echo "$work/echo.bin" 4 100 1
+  scenario "Unary calls/s (4x100)" /bare-unary /nbbench.v1.Bench/Echo "$work/echo.bin" 4 100 1
+fi
+if [[ "$scenario" == routing ]]; then
+  # Diagnostic: the bare unary endpoint at a one-segment path vs the same endpoint at a two-segment path, where the
+  # gRPC layer's catch-all UNIMPLEMENTED routes are routing candidates as well ("ours" here = bare at /bare/unary).
+  scenario "Bare unary, among gRPC catch-alls" /bare-unary /bare/unary "$work/echo.bin" 4 100 1
 fi
 if [[ "$scenario" == stream || "$scenario" == all ]]; then
-  scenario "Streamed msgs/s (flush/$stream_flush)" /bare/stream /nbbench.v1.Bench/StreamMessages "$work/stream.bin" 2 4 "$stream_count"
-  scenario "Streamed msgs/s (flush/1)" /bare/stream /nbbench.v1.Bench/StreamMessages "$work/stream-unbuffered.bin" 2 4 "$stream_count"
+  scenario "Streamed msgs/s (flush/$stream_flush)" /bare-stream /nbbench.v1.Bench/StreamMessages "$work/stream.bin" 2 4 "$stream_count"
+  scenario "Streamed msgs/s (flush/1)" /bare-stream /nbbench.v1.Bench/StreamMessages "$work/stream-unbuffered.bin" 2 4 "$stream_count"
 fi
 
 # --- report ---------------------------------------------------------------------------------------------------------
@@ -178,7 +193,7 @@ report="$results_dir/latest.md"
         for (k = 1; k <= 2; k++) {
           key = s SUBSEP kinds[k]; if (!(key in row)) continue
           split(row[key], f, "\t")
-          name = kinds[k] == "bare" ? "bare Kestrel (ceiling)" : "NotifyBroker.Grpc"
+          name = kinds[k] == "bare" ? "bare Kestrel (ceiling)" : (s ~ /catch-alls/ ? "bare Kestrel at /bare/unary" : "NotifyBroker.Grpc")
           ratio = bare > 0 ? sprintf("%.2f", f[3] / bare) : "n/a"
           printf "| %s | %s | %s | %s | %.2f | %.0f | %d | %.1f | %d |\n", s, name, thousands(f[3]), ratio, f[4], f[5], f[6], f[8], f[7]
         }
@@ -188,6 +203,10 @@ report="$results_dir/latest.md"
   echo "Targets (product issue, this machine class): unary >= 230,000 calls/s at <= 5 µs server CPU per call" \
        "(grpc-dotnet: ~217,000/s, ~5.8 µs); streaming 18-byte messages >= 5,000,000/s (grpc-dotnet: ~3,500,000/s)."
   echo
+  if [[ -s "$work/allocations.md" ]]; then
+    echo "<details><summary>Sampled allocations by type (GCAllocationTick, ~1 sample per 100 KB), per measured run</summary>"
+    echo; cat "$work/allocations.md"; echo "</details>"; echo
+  fi
   echo "Commands (each case also ran once for ${warmup}s unmeasured first):"
   echo
   echo '```'

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace NotifyBroker.Bench.Server;
 
 /// <summary>The bench server's command line.</summary>
-internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection)
+internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool AllocationProfile)
 {
     // Kestrel's default; h2load -m 100 stays within it. Fan-out runs raise it.
     private const int DefaultMaxStreamsPerConnection = 100;
@@ -15,6 +15,7 @@ internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection)
     {
         var port = 0;
         var maxStreams = DefaultMaxStreamsPerConnection;
+        var allocationProfile = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,12 +26,15 @@ internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection)
                 case "--max-streams":
                     maxStreams = ParseValue(args, ++i);
                     break;
+                case "--alloc-profile":
+                    allocationProfile = true;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N]");
+                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N] [--alloc-profile]");
             }
         }
 
-        return new BenchSettings(port, maxStreams);
+        return new BenchSettings(port, maxStreams, allocationProfile);
     }
 
     /// <summary>The port Kestrel bound (the one asked for, or the one the OS chose for port 0).</summary>

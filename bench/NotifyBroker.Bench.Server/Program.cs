@@ -3,10 +3,14 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using NotifyBroker.Bench.Server;
 using NotifyBroker.Grpc.Server;
 
-// Usage: NotifyBroker.Bench.Server [--port N] [--max-streams N]
+// Usage: NotifyBroker.Bench.Server [--port N] [--max-streams N] [--alloc-profile]
 // Listens on 127.0.0.1 with h2c prior knowledge (HTTP/2 only, no TLS) and prints "listening <port>" once ready,
 // so bench/run.sh can start it on port 0 and read the port back.
 var settings = BenchSettings.Parse(args);
+if (settings.AllocationProfile)
+{
+    AllocationSampler.Start();
+}
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();

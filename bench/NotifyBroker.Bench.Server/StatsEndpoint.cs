@@ -7,13 +7,34 @@ namespace NotifyBroker.Bench.Server;
 /// <summary>
 /// GET /stats: the process's own counters as "name value" lines, read by bench/run.sh before and after each run
 /// (allocations per call are the first thing to look at when the layer is slow). GET /stats?gc=1 collects first,
-/// for heap-per-subscriber figures.
+/// for heap-per-subscriber figures. GET /stats/allocations: sampled allocations by type (see AllocationSampler).
 /// </summary>
 internal static class StatsEndpoint
 {
     public const string Path = "/stats";
 
-    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.MapGet(Path, (HttpContext context) =>
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Path, Counters);
+        endpoints.MapGet(Path + "/allocations", (HttpContext context) =>
+        {
+            var sampler = AllocationSampler.Instance;
+            if (sampler is null)
+            {
+                return Results.Text("start the server with --alloc-profile\n", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var report = sampler.Report();
+            if (context.Request.Query.ContainsKey("reset"))
+            {
+                sampler.Reset();
+            }
+
+            return Results.Text(report);
+        });
+    }
+
+    private static IResult Counters(HttpContext context)
     {
         if (context.Request.Query.ContainsKey("gc"))
         {
@@ -34,7 +55,7 @@ internal static class StatsEndpoint
         Line(text, "thread_pool_threads", ThreadPool.ThreadCount);
         Line(text, "server_gc", System.Runtime.GCSettings.IsServerGC ? 1 : 0);
         return Results.Text(text.ToString());
-    });
+    }
 
     private static void Line(StringBuilder text, string name, long value) =>
         text.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
