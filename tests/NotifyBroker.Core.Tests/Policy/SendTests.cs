@@ -134,7 +134,7 @@ public class SendTests
         {
             var received = Assert.Single(Read.Available(receiver));
             Assert.Equal(result.Position, received.Position);
-            Assert.Equal(new Events.AliasMessageBody(TestBroker.HostName, "Ops", "deploy done", TestBroker.HostName), received.Body);
+            Assert.Equal(new NotifyBroker.Core.Events.AliasMessageBody(TestBroker.HostName, "Ops", "deploy done", TestBroker.HostName), received.Body);
         }
 
         Assert.Empty(Read.Available(unrelated));

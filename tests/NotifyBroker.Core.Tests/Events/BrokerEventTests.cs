@@ -1,0 +1,54 @@
+using NotifyBroker.Core.Events;
+using NotifyBroker.Core.Tests.TestSupport;
+
+namespace NotifyBroker.Core.Tests.Events;
+
+/// <summary>The encode-once slot the transport fills.</summary>
+public class BrokerEventTests
+{
+    private static readonly object Protobuf = new();
+    private static readonly object Json = new();
+
+    private static BrokerEvent NewEvent() => new(new StreamPosition(1, "e"), DateTimeOffset.UnixEpoch, TraceContext.None, Bodies.Window(1));
+
+    [Fact]
+    public void An_event_is_encoded_once_per_format()
+    {
+        var e = NewEvent();
+        var calls = 0;
+
+        var first = e.GetOrAddEncoded(Protobuf, _ => { calls++; return new byte[] { 1 }; });
+        var second = e.GetOrAddEncoded(Protobuf, _ => { calls++; return new byte[] { 2 }; });
+
+        Assert.Same(first, second);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void Each_format_has_its_own_encoding()
+    {
+        var e = NewEvent();
+
+        var binary = e.GetOrAddEncoded(Protobuf, static _ => new byte[] { 1 });
+        var text = e.GetOrAddEncoded(Json, static _ => "{}");
+
+        Assert.Equal([1], binary);
+        Assert.Equal("{}", text);
+        Assert.Same(binary, e.GetOrAddEncoded(Protobuf, static _ => new byte[] { 9 }));
+    }
+
+    [Fact]
+    public async Task Concurrent_first_callers_all_get_the_one_stored_encoding()
+    {
+        var e = NewEvent();
+        using var start = new Barrier(8);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return e.GetOrAddEncoded(Protobuf, static _ => new byte[16]);
+        })));
+
+        Assert.All(results, r => Assert.Same(results[0], r));
+    }
+}
