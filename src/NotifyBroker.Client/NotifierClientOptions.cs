@@ -1,0 +1,14 @@
+namespace NotifyBroker.Client;
+
+/// <summary>Settings of a <see cref="NotifierClient"/>.</summary>
+public sealed class NotifierClientOptions
+{
+    /// <summary>
+    /// The deadline of each unary call (Send, Broadcast, the alias calls), from when it starts. Null (the default): no
+    /// deadline beyond the caller's cancellation token. Subscriptions never get one: they are meant to stay open.
+    /// </summary>
+    public TimeSpan? CallTimeout { get; set; }
+
+    /// <summary>How subscriptions resume, unless a SubscribeAsync call passes its own.</summary>
+    public SubscriptionOptions Subscriptions { get; set; } = new();
+}
