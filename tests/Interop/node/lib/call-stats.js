@@ -41,4 +41,16 @@ function waitForCancellationObserved(inspector, baseline, counters = ['cancelled
     `${baseline.active_calls}`);
 }
 
-module.exports = { getCallStats, waitForHandlerStarted, waitForCancellationObserved, waitForStats };
+/**
+ * Waits until the handler of our call has returned and nothing is left running beyond the baseline, whatever the
+ * handler made of the call's end (see the grpc-js note in cases/cancellation.js).
+ */
+function waitForHandlerReleased(inspector, baseline) {
+  return waitForStats(inspector,
+    (s) => s.completed_calls > baseline.completed_calls && s.active_calls <= baseline.active_calls,
+    `server did not release the handler (completed_calls increased, active_calls back to ${baseline.active_calls})`);
+}
+
+module.exports = {
+  getCallStats, waitForHandlerStarted, waitForCancellationObserved, waitForHandlerReleased, waitForStats,
+};

@@ -1,10 +1,17 @@
 'use strict';
 // Cancel and deadline cases. The client-side status is produced locally by grpc-js, so each case also asks the host's
-// CallInspector whether the server handler observed the cancellation and whether anything was left running.
+// CallInspector whether the server ran a handler for the call and released it.
+//
+// Unlike grpc core (Python, C++: a bare RST_STREAM(CANCEL)), grpc-js cancels by closing its Node http2 stream, and
+// Node half-closes first: the server receives an empty DATA frame with END_STREAM, then RST_STREAM(CANCEL). A handler
+// that answers at half-close (StreamingInputCall, FullDuplexCall) may therefore legitimately finish with OK before the
+// reset arrives, so whether it "observed the cancellation" is a race this client cannot make deterministic. Here we
+// assert what is deterministic — the call reached a running handler, the handler returned, nothing is left running;
+// the Python and C++ clients assert that the handler observed the cancellation.
 const grpc = require('@grpc/grpc-js');
 const { nextMessage, finalStatus } = require('../rpc');
 const { check, checkZeroPayload, statusName } = require('../assert');
-const { getCallStats, waitForHandlerStarted, waitForCancellationObserved, waitForStats } = require('../call-stats');
+const { getCallStats, waitForHandlerStarted, waitForHandlerReleased, waitForStats } = require('../call-stats');
 
 const zeros = (n) => Buffer.alloc(n);
 
@@ -22,7 +29,7 @@ module.exports = {
     await waitForHandlerStarted(inspector, baseline);
     call.cancel();
     checkCode(await status, grpc.status.CANCELLED, 'StreamingInputCall');
-    await waitForCancellationObserved(inspector, baseline);
+    await waitForHandlerReleased(inspector, baseline);
   },
 
   async cancel_after_first_response({ testService, inspector }) {
@@ -35,7 +42,7 @@ module.exports = {
     checkZeroPayload(first.payload, 31415, 'first response');
     call.cancel();
     checkCode(await status, grpc.status.CANCELLED, 'FullDuplexCall');
-    await waitForCancellationObserved(inspector, baseline);
+    await waitForHandlerReleased(inspector, baseline);
   },
 
   async timeout_on_sleeping_server({ testService, inspector }) {
@@ -46,21 +53,17 @@ module.exports = {
     let status = finalStatus(call);
     call.write({ payload: { body: zeros(27182) } });
     checkCode(await status, grpc.status.DEADLINE_EXCEEDED, '1 ms deadline FullDuplexCall');
-    const after = await waitForStats(inspector, (s) => s.active_calls <= baseline.active_calls,
+    await waitForStats(inspector, (s) => s.active_calls <= baseline.active_calls,
       `a handler was left running after the 1 ms deadline call (active_calls back to ${baseline.active_calls})`);
-    const handlerRan = after.completed_calls > baseline.completed_calls;
-    const handlerSawCancel = after.cancelled_calls > baseline.cancelled_calls ||
-      after.deadline_exceeded_calls > baseline.deadline_exceeded_calls;
-    check(!handlerRan || handlerSawCancel,
-      `the 1 ms deadline call ran a handler that did not report the cancellation (server counters ${JSON.stringify(after)})`);
 
-    // 2) A deadline long enough for the handler to be running when it expires: the server must observe it
-    //    (its own grpc-timeout timer or the client's RST_STREAM, whichever comes first) and release the handler.
+    // 2) A deadline long enough for the handler to be running when it expires: the server's own grpc-timeout timer
+    //    and grpc-js's (END_STREAM + RST_STREAM) race, so: the handler ran and was released.
     baseline = await getCallStats(inspector);
     call = testService.FullDuplexCall({ deadline: Date.now() + 2000 });
     status = finalStatus(call);
     call.write({ payload: { body: zeros(27182) } });
+    await waitForHandlerStarted(inspector, baseline);
     checkCode(await status, grpc.status.DEADLINE_EXCEEDED, '2 s deadline FullDuplexCall');
-    await waitForCancellationObserved(inspector, baseline, ['cancelled_calls', 'deadline_exceeded_calls']);
+    await waitForHandlerReleased(inspector, baseline);
   },
 };
