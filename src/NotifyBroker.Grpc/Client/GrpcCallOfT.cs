@@ -33,7 +33,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : GrpcCall, IAsyncStreamRead
     {
         var compression = Channel.ResolveCompression(options.CompressionEncoding);
         var size = request.CalculateSize();
-        var compress = compression is not null && (options.WriteOptions?.Flags & WriteFlags.NoCompress) == 0;
+        var compress = compression is not null && ((options.WriteOptions?.Flags ?? WriteFlags.None) & WriteFlags.NoCompress) == 0;
         var content = new UnaryRequestContent(request, size, compress ? compression : null, Channel.MaxSendMessageSize);
         var httpRequest = Channel.CreateRequest(_method.FullName, content, options.Headers, compression);
         Status? failure = size > Channel.MaxSendMessageSize ? GrpcProtocolStatus.SentMessageTooLarge : null;
