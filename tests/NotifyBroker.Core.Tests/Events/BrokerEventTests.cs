@@ -43,11 +43,16 @@ public class BrokerEventTests
         var e = NewEvent();
         using var start = new Barrier(8);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
-        {
-            start.SignalAndWait();
-            return e.GetOrAddEncoded(Protobuf, static _ => new byte[16]);
-        })));
+        // Dedicated threads: a barrier on pool threads would wait for the pool to grow.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait();
+                return e.GetOrAddEncoded(Protobuf, static _ => new byte[16]);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)));
 
         Assert.All(results, r => Assert.Same(results[0], r));
     }
