@@ -62,6 +62,18 @@ public sealed class HealthStatusRegistry
         }
     }
 
+    /// <summary>How many watches are open (for tests: a finished Watch call must not leave one behind).</summary>
+    internal int WatchCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Values.Sum(list => list.Count);
+            }
+        }
+    }
+
     /// <summary>The status of <paramref name="service"/>, or false when it is not registered.</summary>
     public bool TryGetStatus(string service, out ServingStatus status)
     {
