@@ -5,7 +5,8 @@
 #
 # Usage: bench/fanout.sh [bare|notifier|both]     (default: both)
 #   bare      the bench server's /bare/fanout endpoints: plain Kestrel, the ceiling
-#   notifier  NotifyBroker.Server's notify.v1.Notifier (src/NotifyBroker.Server, Release build)
+#   notifier  notify.v1.Notifier as NotifyBroker.Server hosts it (BrokerHost), run inside the bench server
+#             (--notifier) so that its GC heap and allocations can be read
 # Knobs (environment):
 #   NB_FANOUT_SUBSCRIBERS="1 100 1000 10000"  subscriber counts to measure
 #   NB_FANOUT_IDLE=10000        idle streams opened for the memory-per-subscriber figure
@@ -18,6 +19,7 @@
 #   NB_FANOUT_INFLIGHT=100      Broadcast calls in flight
 #   NB_BENCH_GC=server          server | workstation (DOTNET_gcServer for the server under test)
 #   NB_BENCH_NO_BUILD=1         skip building
+#   NB_BENCH_ALLOC_PROFILE=1    sample allocations by type during each delivery run and add them to the report
 set -euo pipefail
 
 target="${1:-both}"
@@ -34,8 +36,6 @@ gc_mode="${NB_BENCH_GC:-server}"
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$bench_dir/.." && pwd)"
 bench_server_dll="$bench_dir/NotifyBroker.Bench.Server/bin/Release/net10.0/NotifyBroker.Bench.Server.dll"
-notifier_project="$repo_root/src/NotifyBroker.Server/NotifyBroker.Server.csproj"
-notifier_dll="$repo_root/src/NotifyBroker.Server/bin/Release/net10.0/NotifyBroker.Server.dll"
 nbfanout="$bench_dir/fanout/bin/nbfanout"
 work="$(mktemp -d)"
 server_pid=""
@@ -78,58 +78,49 @@ case "$gc_mode" in
   *) echo "NB_BENCH_GC must be server or workstation" >&2; exit 2 ;;
 esac
 
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  echo "no free port found" >&2; exit 1
+build_bench_server() {
+  [[ "${NB_BENCH_NO_BUILD:-}" == 1 || -n "${bench_server_built:-}" ]] && return
+  dotnet build "$bench_dir/NotifyBroker.Bench.Server/NotifyBroker.Bench.Server.csproj" -c Release -m:1 --nologo -v quiet \
+    >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+  bench_server_built=1
 }
 
-wait_for_port() { # port
-  for _ in $(seq 1 150); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "server did not listen on $1" >&2; cat "$work/server.log" >&2; return 1
-}
+profile_args=()
+[[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && profile_args=(--alloc-profile)
 
 # start_server bare|notifier -> sets server_pid, port, service, stats_url
 start_server() {
   case "$1" in
     bare)
-      [[ "${NB_BENCH_NO_BUILD:-}" == 1 ]] || dotnet build "$bench_dir/NotifyBroker.Bench.Server/NotifyBroker.Bench.Server.csproj" -c Release -m:1 --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-      port=$(free_port)
-      dotnet "$bench_server_dll" --port "$port" --max-streams "$streams_per_connection" >"$work/server.log" 2>&1 &
+      build_bench_server
+      dotnet "$bench_server_dll" "${profile_args[@]}" --port 0 --max-streams "$streams_per_connection" >"$work/server.log" 2>&1 &
       server_pid=$!
       service=/bare/fanout
-      stats_url="http://127.0.0.1:$port/stats"
       ;;
     notifier)
-      [[ "${NB_BENCH_NO_BUILD:-}" == 1 ]] || dotnet build "$notifier_project" -c Release -m:1 --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-      port=$(free_port)
-      # The configuration the Notifier host needs for this: an h2c endpoint and room for the streams, both through
-      # the standard Kestrel configuration section (environment variables here; appsettings.json works alike).
-      Kestrel__Endpoints__Bench__Url="http://127.0.0.1:$port" \
-      Kestrel__Endpoints__Bench__Protocols=Http2 \
-      Kestrel__Limits__Http2__MaxStreamsPerConnection="$streams_per_connection" \
-      Logging__LogLevel__Default=Warning \
-        dotnet "$notifier_dll" >"$work/server.log" 2>&1 &
+      # The real broker (BrokerHost, as NotifyBroker.Server builds it) inside the bench server, which adds /stats.
+      build_bench_server
+      dotnet "$bench_server_dll" "${profile_args[@]}" --notifier --port 0 --max-streams "$streams_per_connection" >"$work/server.log" 2>&1 &
       server_pid=$!
       service=/notify.v1.Notifier
-      stats_url=""
       ;;
   esac
-  wait_for_port "$port"
+  port=""
+  for _ in $(seq 1 300); do
+    port="$(awk '/^listening /{print $2}' "$work/server.log")"
+    [[ -n "$port" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || { echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+  stats_url="http://127.0.0.1:$port/stats"
   log "$1 server pid $server_pid on 127.0.0.1:$port (MaxStreamsPerConnection $streams_per_connection, $gc_mode GC)"
 }
 
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 server_rss_bytes() { awk '/^VmRSS:/{print $2 * 1024}' "/proc/$server_pid/status"; }
-server_gc_heap_bytes() { # after a full blocking collection; empty when the server has no stats endpoint
-  [[ -n "$stats_url" ]] && curl -sS --http2-prior-knowledge "$stats_url?gc=1" | awk '$1 == "gc_heap_bytes" {print $2}'
+server_gc_heap_bytes() { # after a full blocking collection
+  curl -sS --http2-prior-knowledge "$stats_url?gc=1" | awk '$1 == "gc_heap_bytes" {print $2}'
 }
 
 results="$work/results.tsv"  # target, subscribers, deliveries/s, broadcasts/s, p50, p99, cpu ns/delivery, lost, closed, client cpu s
@@ -164,6 +155,7 @@ measure_idle() { # target
 
 measure_delivery() { # target subscribers
   local out="$work/run.out" ticks0 ticks1
+  [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && curl -sS --http2-prior-knowledge "$stats_url/allocations?reset=1" >/dev/null
   ticks0=$(server_cpu_ticks)
   local ahead=$max_ahead
   if [[ "$ahead" == auto ]]; then
@@ -179,6 +171,10 @@ measure_delivery() { # target subscribers
     "${cmd[@]}" >"$out" 2>"$work/run.err" || status=$?; echo "client_cpu_s 0 0" >"$work/client.time"
   fi
   ticks1=$(server_cpu_ticks)
+  if [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]]; then
+    { echo "#### $1, $2 subscribers"; echo; echo '```'
+      curl -sS --http2-prior-knowledge "$stats_url/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
+  fi
   (( status == 0 )) || log "nbfanout exited $status: $(tail -n 2 "$work/run.err" | tr '\n' ' ') $(grep first_failure "$out" || true)"
   awk -v t="$1" -v n="$2" -v ticks=$(( ticks1 - ticks0 )) -v tck="$clk_tck" \
       -v client="$(awk '{print $2 + $3}' "$work/client.time")" '
@@ -234,6 +230,10 @@ report="$bench_dir/results/fanout-latest.md"
   echo "Targets: >= 1,500,000 deliveries/s at 1,000 subscribers; < 10 KB per idle subscriber" \
        "(grpc-dotnet naive fan-out: 870,000/s at 100, 570,000/s at 1,000, 350,000/s at 10,000)."
   echo
+  if [[ -s "$work/allocations.md" ]]; then
+    echo "<details><summary>Sampled allocations by type (GCAllocationTick, ~1 sample per 100 KB), per delivery run</summary>"
+    echo; cat "$work/allocations.md"; echo "</details>"; echo
+  fi
   echo '```'
   sed "s|$bench_dir/||g" "$work/commands.log"
   echo '```'

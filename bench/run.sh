@@ -149,6 +149,11 @@ run_case() {
 
 # scenario LABEL BARE_PATH OURS_PATH BODY CLIENTS STREAMS OPS_PER_CALL
 scenario() {
+  # Tier both endpoints up before the first measured round (the per-case warm-up alone leaves round 1 cold).
+  local path
+  for path in "$2" "$3"; do
+    h2load -c "$5" -m "$6" -d "$4" -H 'content-type: application/grpc' -H 'te: trailers' "$base$path" -D "$warmup" >/dev/null 2>&1 || true
+  done
   for _ in $(seq 1 "$rounds"); do
     run_case "$1" bare "$2" "$4" "$5" "$6" "$7"
     run_case "$1" ours "$3" "$4" "$5" "$6" "$7"

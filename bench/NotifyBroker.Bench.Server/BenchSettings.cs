@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace NotifyBroker.Bench.Server;
 
 /// <summary>The bench server's command line.</summary>
-internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool AllocationProfile)
+internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool AllocationProfile, bool HostNotifier)
 {
     // Kestrel's default; h2load -m 100 stays within it. Fan-out runs raise it.
     private const int DefaultMaxStreamsPerConnection = 100;
@@ -16,6 +16,7 @@ internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool
         var port = 0;
         var maxStreams = DefaultMaxStreamsPerConnection;
         var allocationProfile = false;
+        var hostNotifier = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -29,12 +30,15 @@ internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool
                 case "--alloc-profile":
                     allocationProfile = true;
                     break;
+                case "--notifier":
+                    hostNotifier = true;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N] [--alloc-profile]");
+                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N] [--alloc-profile] [--notifier]");
             }
         }
 
-        return new BenchSettings(port, maxStreams, allocationProfile);
+        return new BenchSettings(port, maxStreams, allocationProfile, hostNotifier);
     }
 
     /// <summary>The port Kestrel bound (the one asked for, or the one the OS chose for port 0).</summary>
