@@ -41,7 +41,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : GrpcCall, IAsyncStreamRead
     }
 
     /// <summary>Starts a client-streaming or duplex call; the returned writer sends the requests.</summary>
-    public ClientStreamWriter<TRequest> StartWithRequestStream(in CallOptions options, Task? responseCompletion)
+    public ClientStreamWriter<TRequest> StartWithRequestStream(in CallOptions options)
     {
         var compression = Channel.ResolveCompression(options.CompressionEncoding);
         var content = new StreamingRequestContent();
@@ -49,7 +49,6 @@ internal sealed class GrpcCall<TRequest, TResponse> : GrpcCall, IAsyncStreamRead
         var writer = new ClientStreamWriter<TRequest>(this, content, new GrpcMessageWriter(Channel.MaxSendMessageSize, compression), options.WriteOptions);
         var httpRequest = Channel.CreateRequest(_method.FullName, content, options.Headers, compression);
         Start(httpRequest, _method.ServiceName, _method.Name, _method.Type, options, failure: null);
-        writer.ResponseCompletion = responseCompletion;
         return writer;
     }
 

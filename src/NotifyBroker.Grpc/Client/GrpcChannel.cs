@@ -94,14 +94,9 @@ public sealed class GrpcChannel : IDisposable
         where TResponse : class, IMessage<TResponse>, new()
     {
         var call = CreateCall(method, MethodType.ClientStreaming);
-        var responseReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var writer = call.StartWithRequestStream(options, responseReady.Task);
+        var writer = call.StartWithRequestStream(options);
         var response = call.ReadSingleResponseAsync();
-
-        // The writer waits on the response only after a failed write; chain the signal instead of the task itself
-        // so the response's exception is observed by the application alone.
-        response.ContinueWith(static (_, state) => ((TaskCompletionSource)state!).TrySetResult(), responseReady,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        writer.ResponseCompletion = response;
         return new AsyncClientStreamingCall<TRequest, TResponse>(call, writer, response);
     }
 
@@ -112,7 +107,7 @@ public sealed class GrpcChannel : IDisposable
         where TResponse : class, IMessage<TResponse>, new()
     {
         var call = CreateCall(method, MethodType.DuplexStreaming);
-        var writer = call.StartWithRequestStream(options, responseCompletion: null);
+        var writer = call.StartWithRequestStream(options);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, writer, call);
     }
 

@@ -43,7 +43,10 @@ internal sealed class StreamingRequestContent : HttpContent
         var body = PipeWriter.Create(stream, BodyOptions);
         if (!_body.TrySetResult(body))
         {
-            return;
+            // A second call means the handler is retrying the request (e.g. REFUSED_STREAM) after the writer took
+            // the first body: the messages can't be replayed, and returning would send an empty stream as if it
+            // were complete. Fail the attempt instead; the call ends UNAVAILABLE and the application may retry.
+            throw new InvalidOperationException("A streaming request body can't be sent twice.");
         }
 
         bool completedByWriter;
