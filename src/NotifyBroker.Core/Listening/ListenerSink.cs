@@ -25,6 +25,11 @@ internal sealed class ListenerSink : IWindowMessageSink
     public void OnWindowMessage(in ReceivedWindowMessage message)
     {
         var correlation = message.Correlation as BroadcastCorrelation;
+        if (!BrokerTelemetry.Source.HasListeners())
+        {
+            Publish(in message, correlation, activity: null);
+            return;
+        }
 
         // The receive span starts a trace of its own, linked to the broadcast that caused it (if ours), instead of
         // inheriting whatever Activity.Current the calling thread happens to have.
@@ -32,24 +37,10 @@ internal sealed class ListenerSink : IWindowMessageSink
         Activity.Current = null;
         try
         {
-            using var activity = StartReceiveActivity(message.MessageId, correlation);
-            try
-            {
-                var body = ToBody(in message, correlation);
-                var trace = activity is not null ? TraceContext.From(activity.Context)
-                    : correlation is not null ? TraceContext.From(correlation.BroadcastContext)
-                    : TraceContext.None;
-                var published = _engine.Publish(body, trace);
-                activity?.SetTag("notify.position", published.Position.Offset);
-                BrokerTelemetry.MessagesReceived.Add(1);
-            }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                // An exception escaping a window procedure would take the process down with it. Record it instead.
-                activity?.AddException(error);
-                activity?.SetStatus(ActivityStatusCode.Error, error.Message);
-                BrokerTelemetry.PublishFailures.Add(1);
-            }
+            ActivityLink[]? links = correlation is { BroadcastContext: var context } && context != default ? [new ActivityLink(context)] : null;
+            using var activity = BrokerTelemetry.Source.StartActivity("listener.receive", ActivityKind.Consumer, parentContext: default, links: links);
+            activity?.SetTag("win32.message_id", message.MessageId);
+            Publish(in message, correlation, activity);
         }
         finally
         {
@@ -57,17 +48,25 @@ internal sealed class ListenerSink : IWindowMessageSink
         }
     }
 
-    private static Activity? StartReceiveActivity(uint messageId, BroadcastCorrelation? correlation)
+    private void Publish(in ReceivedWindowMessage message, BroadcastCorrelation? correlation, Activity? activity)
     {
-        if (!BrokerTelemetry.Source.HasListeners())
+        try
         {
-            return null;
+            var body = ToBody(in message, correlation);
+            var trace = activity is not null ? TraceContext.From(activity.Context)
+                : correlation is not null ? TraceContext.From(correlation.BroadcastContext)
+                : TraceContext.None;
+            var published = _engine.Publish(body, trace);
+            activity?.SetTag("notify.position", published.Position.Offset);
+            BrokerTelemetry.MessagesReceived.Add(1);
         }
-
-        ActivityLink[]? links = correlation is { BroadcastContext: var context } && context != default ? [new ActivityLink(context)] : null;
-        var activity = BrokerTelemetry.Source.StartActivity("listener.receive", ActivityKind.Consumer, parentContext: default, links: links);
-        activity?.SetTag("win32.message_id", messageId);
-        return activity;
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // An exception escaping a window procedure would take the process down with it. Record it instead.
+            activity?.AddException(error);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            BrokerTelemetry.PublishFailures.Add(1);
+        }
     }
 
     private WindowMessageBody ToBody(in ReceivedWindowMessage message, BroadcastCorrelation? correlation) => new(

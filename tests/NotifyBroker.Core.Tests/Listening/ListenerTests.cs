@@ -112,4 +112,18 @@ public class ListenerTests
         Assert.True(resumed.Open.Recovered);
         Assert.Equal(2ul, Assert.Single(Read.Available(resumed)).Position.Offset);
     }
+
+    [Fact]
+    public async Task A_publish_that_fails_never_throws_into_the_window_procedure()
+    {
+        var desktop = new NotifyBroker.Core.Desktop.InMemory.InMemoryDesktop();
+        var engine = new NotifyBroker.Core.Engine.InMemory.InMemoryEngine(10, TimeSpan.FromHours(1));
+        await using var broker = new Broker(desktop, new BrokerOptions(), engine: engine);
+        await broker.StartAsync();
+        engine.Dispose();
+
+        var result = await broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = 0xC000 });
+
+        Assert.Equal((1, 1), (result.Result, result.Delivered));
+    }
 }
