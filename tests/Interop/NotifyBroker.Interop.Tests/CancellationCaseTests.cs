@@ -97,7 +97,11 @@ public sealed class CancellationCaseTests : InteropTestBase
         Assert.Equal(0, stats.ActiveCalls);
         Assert.Equal(1, stats.CompletedCalls);
         Assert.Equal(1, stats.CancelledCalls);
-        Assert.Equal(1, stats.DeadlineExceededCalls);
+
+        // Our client resets the stream at its own deadline, which is at or just before the server's (the server
+        // counts grpc-timeout from when the request arrived): whichever acts first ends the call, so the server may or
+        // may not have seen its own deadline pass.
+        Assert.InRange(stats.DeadlineExceededCalls, 0, 1);
     }
 
     /// <summary>cancel_after_begin with proof that the handler was running when the client cancelled.</summary>
