@@ -180,4 +180,25 @@ public sealed class CompressionAndLimitTests
         Assert.Equal(StatusCode.ResourceExhausted, writeError.StatusCode);
         Assert.Equal(StatusCode.ResourceExhausted, (await Assert.ThrowsAsync<RpcException>(() => stream.ResponseAsync.Within())).StatusCode);
     }
+
+    [Fact]
+    public async Task Send_limit_applies_after_compression_too()
+    {
+        await using var server = await RawGrpcServer.StartAsync(async context =>
+        {
+            await RawGrpc.ReadAllFramesAsync(context.Request);
+            RawGrpc.StartResponse(context.Response);
+            await RawGrpc.WriteMessageAsync(context.Response, new EchoResponse());
+            RawGrpc.SetTrailerStatus(context.Response, 0);
+        });
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { MaxSendMessageSize = 200, CompressionEncoding = "gzip" });
+
+        // Random bytes don't compress: under the limit as serialized (193 bytes), over it once gzip adds its framing.
+        var incompressible = new byte[190];
+        new Random(42).NextBytes(incompressible);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Payload = ByteString.CopyFrom(incompressible) }).ResponseAsync.Within());
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
 }
