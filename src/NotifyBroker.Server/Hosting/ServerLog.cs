@@ -24,6 +24,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Slow consumer {Peer} disconnected; it can resume after {Position}")]
     public static partial void SlowConsumer(ILogger logger, string peer, string position);
 
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Stream to {Peer} reset: its client stopped reading while overflowed (or the broker is stopping); it can resume after {Position}")]
+    public static partial void StalledStreamReset(ILogger logger, string peer, string position);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Windows desktop: {Message}")]
     public static partial void WindowsDesktop(ILogger logger, string message);
 }

@@ -16,10 +16,9 @@ namespace NotifyBroker.Server.Notifier;
 /// keepalive interval, and at the end the status that tells the client why and where to resume.
 /// </summary>
 /// <remarks>
-/// A subscriber that stops reading fills the HTTP/2 flow-control window and the response buffer; our write then waits.
-/// While it waits the subscription only holds a cursor into history (no queue of its own), and a watchdog ends the
-/// stream with RESOURCE_EXHAUSTED once the subscription has fallen more than its capacity behind, so a stuck client
-/// cannot pin anything beyond those fixed-size buffers.
+/// A subscriber that stops reading fills the HTTP/2 flow-control window and the response buffer; our write then waits
+/// (see <see cref="WaitForStalledWriteAsync"/>). While it waits the subscription only holds a cursor into history (no
+/// queue of its own), so a stuck client cannot pin anything beyond those fixed-size buffers.
 /// </remarks>
 internal sealed class SubscriptionPump
 {
@@ -28,6 +27,9 @@ internal sealed class SubscriptionPump
 
     /// <summary>How often a write that makes no progress checks whether its subscription has overflowed.</summary>
     private static readonly TimeSpan StallCheckInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long an overflowed subscriber may leave a write stalled before its stream is reset.</summary>
+    internal static readonly TimeSpan StalledStreamGrace = TimeSpan.FromSeconds(10);
 
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -40,6 +42,11 @@ internal sealed class SubscriptionPump
     private readonly string _peer;
     private readonly CancellationToken _callAborted;
     private readonly CancellationToken _brokerStopping;
+    private readonly Action _abort;
+
+    // Everything up to here is in the response stream (written, if not yet flushed): where a stream ended by the
+    // watchdog resumes. Never ahead of what the client will receive before the status.
+    private StreamPosition _handedOver;
 
     public SubscriptionPump(
         Subscription subscription,
@@ -60,6 +67,8 @@ internal sealed class SubscriptionPump
         _peer = context.Peer;
         _callAborted = context.CancellationToken;
         _brokerStopping = brokerStopping;
+        _abort = context.HttpContext.Abort;
+        _handedOver = subscription.LastPosition;
     }
 
     public async Task RunAsync()
@@ -96,7 +105,8 @@ internal sealed class SubscriptionPump
                 catch (OperationCanceledException)
                 {
                     // Idle for a whole interval: tell the client we are alive and how far the stream has come.
-                    await WriteAsync(EventMapping.Keepalive(_subscription.LastPosition, _time.GetUtcNow()), writes).ConfigureAwait(false);
+                    _handedOver = _subscription.LastPosition;
+                    await WriteAsync(EventMapping.Keepalive(_handedOver, _time.GetUtcNow()), writes).ConfigureAwait(false);
                     await FlushAsync(writes).ConfigureAwait(false);
                     idle.Dispose();
                     idle = NewIdleTimer();
@@ -119,6 +129,7 @@ internal sealed class SubscriptionPump
                 while (written < MaxBatch && _subscription.TryRead(out var brokerEvent))
                 {
                     await WriteSerializedAsync(EventMapping.Encode(brokerEvent), writes).ConfigureAwait(false);
+                    _handedOver = brokerEvent.Position;
                     written++;
                 }
 
@@ -166,9 +177,17 @@ internal sealed class SubscriptionPump
         return WaitForStalledWriteAsync(write.AsTask(), writes);
     }
 
-    /// <summary>The slow path: the client is not taking data. Wait, but end the stream if the subscription overflows meanwhile.</summary>
+    /// <summary>
+    /// The slow path: the client is not taking data. Waiting costs nothing beyond the stream's fixed buffers (the
+    /// subscription is a cursor into history), and a client that reads again gets what was written and then, once the
+    /// subscription has fallen more than its capacity behind, RESOURCE_EXHAUSTED with its resume position. A status
+    /// cannot overtake data stuck behind HTTP/2 flow control, though, so a client that stays overflowed and silent for
+    /// <see cref="StalledStreamGrace"/> (or any stalled stream when the broker stops) is reset instead: the SDK then
+    /// resumes from the last event it yielded.
+    /// </summary>
     private async Task WaitForStalledWriteAsync(Task write, CancellationTokenSource writes)
     {
+        long? overflowedAt = null;
         while (!write.IsCompleted)
         {
             await Task.WhenAny(write, Task.Delay(StallCheckInterval, _time, CancellationToken.None)).ConfigureAwait(false);
@@ -177,20 +196,19 @@ internal sealed class SubscriptionPump
                 break;
             }
 
+            var stopping = _brokerStopping.IsCancellationRequested;
             if (_subscription.Lag > _capacity)
             {
-                writes.Cancel();
-                await SwallowCancellation(write).ConfigureAwait(false);
-                var resumeAfter = _subscription.LastPosition;
-                ServerLog.SlowConsumer(_logger, _peer, resumeAfter.ToString());
-                throw StreamEnds.SlowConsumer(resumeAfter, _capacity);
+                overflowedAt ??= _time.GetTimestamp();
             }
 
-            if (_brokerStopping.IsCancellationRequested)
+            if (stopping || (overflowedAt is { } since && _time.GetElapsedTime(since) >= StalledStreamGrace))
             {
-                writes.Cancel();
+                ServerLog.StalledStreamReset(_logger, _peer, _handedOver.ToString());
+                _abort();
+                await writes.CancelAsync().ConfigureAwait(false);
                 await SwallowCancellation(write).ConfigureAwait(false);
-                throw StreamEnds.BrokerStopping(_subscription.LastPosition);
+                throw stopping ? StreamEnds.BrokerStopping(_handedOver) : StreamEnds.SlowConsumer(_handedOver, _capacity);
             }
         }
 
