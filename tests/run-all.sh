@@ -26,7 +26,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 trap 'rm -rf "$RUN_DIR"' EXIT
 
 log() { printf '[run-all] %s\n' "$*"; }
-section() { printf '\n[run-all] ==== %s ====\n' "$*"; }
+SECTION_STARTED=$SECONDS
+section() {
+  ((SECONDS > SECTION_STARTED)) && log "(previous step took $((SECONDS - SECTION_STARTED)) s)"
+  SECTION_STARTED=$SECONDS
+  printf '\n[run-all] ==== %s ====\n' "$*"
+}
 python() { if [[ -x /usr/bin/python3 ]]; then /usr/bin/python3 "$@"; else python3 "$@"; fi; }
 
 cd "$REPO_ROOT" || exit 1
@@ -98,7 +103,7 @@ for suite_script in "$REPO_ROOT"/tests/*/run-suite.sh; do
 done
 
 # ---------------------------------------------------------------------------------------------------------------------
-section "summary"
+section "summary (all steps took ${SECONDS} s)"
 awk '
   NF == 3 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ {
     printf "  %-48s %6d passed %6d failed\n", $1, $2, $3; passed += $2; failed += $3; next
