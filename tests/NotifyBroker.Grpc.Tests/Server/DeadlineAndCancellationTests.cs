@@ -1,0 +1,124 @@
+using NotifyBroker.Grpc.Tests.Protos;
+
+namespace NotifyBroker.Grpc.Tests.Server;
+
+public sealed class DeadlineAndCancellationTests : IAsyncLifetime
+{
+    private TestGrpcServer _server = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestGrpcServer.StartAsync();
+        _client = _server.CreateHttp2Client();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_expired_grpc_timeout_ends_the_call_with_deadline_exceeded_and_cancels_the_handler()
+    {
+        var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { DelayMs = 60_000 }));
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "100m");
+
+        var result = await RawGrpc.CallAsync(_client, request).WaitAsync(ServerAssert.Guard);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, result.StatusCode);
+        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(_server);
+    }
+
+    [Fact]
+    public async Task A_deadline_in_a_streaming_call_after_messages_arrives_in_trailers()
+    {
+        var request = RawGrpc.Request(EchoService.ServerStreamMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "wait" }));
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "200m");
+
+        var result = await RawGrpc.CallAsync(_client, request).WaitAsync(ServerAssert.Guard);
+
+        Assert.Equal("first", EchoResponse.Parser.ParseFrom(Assert.Single(result.Messages).Payload).Text);
+        Assert.Equal("4", result.Trailers["grpc-status"].Single());
+        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(_server);
+    }
+
+    [Fact]
+    public async Task A_call_that_finishes_before_its_deadline_is_ok_and_knows_its_deadline()
+    {
+        var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "quick" }));
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "1H");
+        var before = DateTime.UtcNow;
+
+        var result = await RawGrpc.CallAsync(_client, request);
+
+        Assert.Equal(StatusCode.OK, result.StatusCode);
+        var deadline = _server.Echo.LastCallFacts!.Value.Deadline;
+        Assert.InRange(deadline, before.AddMinutes(59), DateTime.UtcNow.AddMinutes(61));
+        Assert.Null(_server.Echo.LastContext!.RequestHeaders.Get("grpc-timeout"));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("123456789S")]
+    [InlineData("-5S")]
+    public async Task An_invalid_grpc_timeout_is_ignored(string value)
+    {
+        var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "x" }));
+        request.Headers.TryAddWithoutValidation("grpc-timeout", value);
+
+        var result = await RawGrpc.CallAsync(_client, request);
+
+        Assert.Equal(StatusCode.OK, result.StatusCode);
+        Assert.Equal(DateTime.MaxValue, _server.Echo.LastCallFacts!.Value.Deadline);
+    }
+
+    [Fact]
+    public async Task A_client_that_resets_mid_stream_cancels_the_handler_and_the_server_carries_on()
+    {
+        var content = new PushContent();
+        using var cancel = new CancellationTokenSource();
+        var send = _client.SendAsync(RawGrpc.Request(EchoService.DuplexMethod.FullName, content), HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        await content.WriteAsync(RawGrpc.Frame(new EchoRequest { Text = "wait" }));
+        using var response = await send.WaitAsync(ServerAssert.Guard);
+        var body = await response.Content.ReadAsStreamAsync();
+        Assert.Equal("wait", (await StreamingCallTests.ReadOneAsync(body)).Text);
+        await _server.Echo.HandlerWaiting.Task.WaitAsync(ServerAssert.Guard);
+
+        // A request body that fails mid-way makes SocketsHttpHandler send RST_STREAM(CANCEL).
+        content.Abort();
+        await cancel.CancelAsync();
+        response.Dispose();
+
+        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(_server);
+    }
+
+    [Fact]
+    public async Task A_client_that_drops_the_connection_mid_stream_cancels_the_handler()
+    {
+        var connections = new List<System.Net.Sockets.Socket>();
+        using var client = _server.CreateHttp2Client(connections);
+        var content = new PushContent();
+        var call = RawGrpc.CallAsync(client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, content));
+        await content.WriteAsync(RawGrpc.Frame(new EchoRequest { Text = "wait" }));
+        await _server.Echo.HandlerWaiting.Task.WaitAsync(ServerAssert.Guard);
+
+        // Cut the TCP connection (RST, no GOAWAY) while the call is in flight.
+        lock (connections)
+        {
+            foreach (var socket in connections)
+            {
+                socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                socket.Close();
+            }
+        }
+
+        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await Assert.ThrowsAnyAsync<Exception>(() => call.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(_server);
+    }
+}
