@@ -49,6 +49,11 @@ function describe(err) {
   return (err && err.message) || String(err);
 }
 
+// A stray rejected promise inside a case must not kill the run (and lose the remaining cases): say so, carry on.
+process.on('unhandledRejection', (reason) => {
+  console.error(`unhandled rejection (ignored): ${(reason && reason.message) || reason}`);
+});
+
 async function main() {
   let args;
   try {
