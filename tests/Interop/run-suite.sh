@@ -10,8 +10,8 @@
 # Assumes `dotnet build NotifyBroker.sln -c Release` ran. Environment:
 #   NB_RESULTS            results file to append to (default: a temp file, printed at the end)
 #   NB_APT_UPDATE_MARKER  file whose existence means "apt-get update already ran in this run" (set by run-all.sh)
-#   INTEROP_HOST_CMD      command that starts a server instead of the C# host (for checking the clients themselves);
-#                         it must print "listening on http://127.0.0.1:<port>" and stop on SIGTERM
+#   INTEROP_HOST_CMD      shell command that starts a server instead of the C# host (for checking the clients
+#                         themselves); it must print "listening on http://127.0.0.1:<port>" and stop on SIGTERM
 #   INTEROP_CLIENTS       subset of "node python cpp" to run (default: all)
 set -uo pipefail
 
@@ -77,11 +77,12 @@ build_cpp_client() {
 # ---------------------------------------------------------------------------------------------------------------------
 # The server under test
 
+# The host's command line as shell text (INTEROP_HOST_CMD may quote its words).
 host_command() {
   if [[ -n ${INTEROP_HOST_CMD:-} ]]; then
-    echo "$INTEROP_HOST_CMD"
+    printf '%s' "$INTEROP_HOST_CMD"
   else
-    echo "dotnet $HOST_DLL --port 0 --exit-on-stdin-close"
+    printf 'dotnet %q --port 0 --exit-on-stdin-close' "$HOST_DLL"
   fi
 }
 
@@ -91,8 +92,8 @@ start_host() {
   local name=$1
   local out="$WORK_DIR/host-$name.out" fifo="$WORK_DIR/host-$name.stdin"
   mkfifo "$fifo"
-  # shellcheck disable=SC2046 # the command is a word list on purpose
-  $(host_command) <"$fifo" >"$out" 2>&1 &
+  # exec: $! is then the host itself, which stop_host signals.
+  bash -c "exec $(host_command)" <"$fifo" >"$out" 2>&1 &
   HOST_PID=$!
   exec {HOST_STDIN_FD}>"$fifo"
   local deadline=$((SECONDS + HOST_START_TIMEOUT_S)) line
