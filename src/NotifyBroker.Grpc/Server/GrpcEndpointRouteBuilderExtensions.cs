@@ -10,9 +10,9 @@ namespace NotifyBroker.Grpc.Server;
 public static class GrpcEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Serves <paramref name="service"/>: one endpoint per method at "/package.Service/Method", plus catch-alls that
-    /// answer UNIMPLEMENTED for unknown methods of this service and (once per app) for unknown services. The service
-    /// is added to <see cref="GrpcServiceRegistry"/>. The returned builder applies conventions (authorization, …)
+    /// Serves <paramref name="service"/>: one endpoint per method at "/package.Service/Method". gRPC requests that
+    /// match no endpoint are answered UNIMPLEMENTED at the end of the pipeline (see AddGrpcServer). The service is
+    /// added to <see cref="GrpcServiceRegistry"/>. The returned builder applies conventions (authorization, …)
     /// to the method endpoints.
     /// </summary>
     public static IEndpointConventionBuilder MapGrpcService(this IEndpointRouteBuilder endpoints, ServiceDefinition service)
@@ -30,20 +30,6 @@ public static class GrpcEndpointRouteBuilderExtensions
             var handler = ServerCallHandlerFactory.Create(binding, runtime);
             conventions.Add(endpoints.Map(RoutePatternFactory.Parse(binding.FullName), handler.HandleCallAsync)
                 .WithDisplayName("gRPC " + binding.FullName));
-        }
-
-        var constraint = new GrpcContentTypeRouteConstraint();
-        endpoints.Map(
-                RoutePatternFactory.Parse("/" + service.Service.FullName + "/{unimplementedMethod}", defaults: null, parameterPolicies: new { unimplementedMethod = constraint }),
-                UnimplementedCallHandler.UnknownMethod)
-            .WithDisplayName("gRPC unimplemented method of " + service.Service.FullName);
-
-        if (registry.TryClaimUnimplementedServiceRoute())
-        {
-            endpoints.Map(
-                    RoutePatternFactory.Parse("/{unimplementedService}/{unimplementedMethod}", defaults: null, parameterPolicies: new { unimplementedService = constraint }),
-                    UnimplementedCallHandler.UnknownService)
-                .WithDisplayName("gRPC unimplemented service");
         }
 
         return new CompositeConventionBuilder(conventions);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NotifyBroker.Grpc.Server.Internal;
@@ -8,8 +9,8 @@ namespace NotifyBroker.Grpc.Server;
 public static class GrpcServerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the gRPC server (options, <see cref="GrpcServiceRegistry"/>, routing support). Then map services with
-    /// <c>app.MapGrpcService(definition)</c>. Kestrel must offer HTTP/2 (h2c needs <c>HttpProtocols.Http2</c>).
+    /// Adds the gRPC server (options, <see cref="GrpcServiceRegistry"/>, routing, and the UNIMPLEMENTED answer for
+    /// gRPC requests no endpoint matches). Then map services with <c>app.MapGrpcService(definition)</c>. Kestrel must offer HTTP/2 (h2c needs <c>HttpProtocols.Http2</c>).
     /// </summary>
     public static IServiceCollection AddGrpcServer(this IServiceCollection services, Action<GrpcServerOptions>? configure = null)
     {
@@ -23,6 +24,7 @@ public static class GrpcServerServiceCollectionExtensions
 
         services.TryAddSingleton<GrpcServiceRegistry>();
         services.TryAddSingleton<GrpcServerRuntime>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, UnimplementedCallStartupFilter>());
         return services;
     }
 }

@@ -8,7 +8,6 @@ public sealed class GrpcServiceRegistry
 {
     private readonly object _lock = new();
     private ServiceDefinition[] _services = [];
-    private int _unimplementedServiceRouteMapped;
 
     /// <summary>A snapshot of the mapped services.</summary>
     public IReadOnlyList<ServiceDefinition> Services => Volatile.Read(ref _services);
@@ -26,9 +25,6 @@ public sealed class GrpcServiceRegistry
 
         return null;
     }
-
-    /// <summary>True for the first caller only: the catch-all route for unknown services is mapped once.</summary>
-    internal bool TryClaimUnimplementedServiceRoute() => Interlocked.Exchange(ref _unimplementedServiceRouteMapped, 1) == 0;
 
     internal void Add(ServiceDefinition service)
     {

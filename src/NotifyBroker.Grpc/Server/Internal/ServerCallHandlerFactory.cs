@@ -3,15 +3,13 @@ namespace NotifyBroker.Grpc.Server.Internal;
 /// <summary>Picks the call handler for a bound method's kind.</summary>
 internal static class ServerCallHandlerFactory
 {
-    public static ServerCallHandler Create(ServerMethodBinding binding, GrpcServerRuntime runtime) =>
-        binding switch
-        {
-            _ when binding.GetType().IsGenericType => CreateGeneric(binding, runtime),
-            _ => throw new ArgumentException($"Unknown method binding {binding.GetType()}.", nameof(binding)),
-        };
-
-    private static ServerCallHandler CreateGeneric(ServerMethodBinding binding, GrpcServerRuntime runtime)
+    public static ServerCallHandler Create(ServerMethodBinding binding, GrpcServerRuntime runtime)
     {
+        if (!binding.GetType().IsGenericType)
+        {
+            throw new ArgumentException($"Unknown method binding {binding.GetType()}.", nameof(binding));
+        }
+
         // The bindings are generic over the message types; the handlers are too. One reflective construction per
         // method at start-up, nothing per call.
         var definition = binding.GetType().GetGenericTypeDefinition();
