@@ -18,7 +18,7 @@ nb_wine_install() {
 nb_wine_prefix() {
   export WINEPREFIX="$1"
   export WINEDEBUG=-all
-  export WINEDLLOVERRIDES="mscoree,mshtml="   # no Mono/Gecko install prompts
+  export WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d"   # no Mono/Gecko prompts; a crash ends the process instead of parking it in winedbg
   unset DISPLAY
   rm -rf "$WINEPREFIX"
   mkdir -p "$(dirname "$WINEPREFIX")"

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The Wine suite: the broker's Win32 desktop on real (Wine 8.0) user32, end to end.
+#   1. installs Wine (idempotent) and makes two fresh headless prefixes: one hosts the long-running broker, the
+#      other is for tests that own a whole desktop (they may end its session);
+#   2. publishes NotifyBroker.Server and tests/Win32Helper for win-x64, self-contained;
+#   3. starts the broker under Wine on 127.0.0.1:<free port> and waits until it accepts connections;
+#   4. runs the Category=Wine tests of tests/NotifyBroker.Windows.Tests against it (NB_WINE_* tell them where);
+#   5. stops everything it started and appends "wine <passed> <failed>" to $NB_RESULTS.
+# Exits 0 when the tests ran (whatever their outcome); non-zero only when the suite could not run at all.
+set -uo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=wine-env.sh
+source "$REPO/tests/Wine/wine-env.sh"
+WORK="${NB_WINE_WORK:-$(mktemp -d /tmp/nb-wine.XXXXXX)}"
+RESULTS_FILE="${NB_RESULTS:-$WORK/results.txt}"
+LOG="$WORK/suite.log"
+mkdir -p "$WORK"
+: >"$LOG"
+
+say() { echo "[wine-suite] $*" | tee -a "$LOG" >&2; }
+
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null
+  fi
+  for prefix in "$WORK/prefix-server" "$WORK/prefix-isolated"; do
+    [[ -d "$prefix" ]] && WINEPREFIX="$prefix" wineserver -k 2>/dev/null
+  done
+}
+trap cleanup EXIT
+
+say "installing Wine"
+nb_wine_install || { say "could not install Wine"; exit 1; }
+say "$(wine --version)"
+
+say "creating prefixes under $WORK"
+nb_wine_prefix "$WORK/prefix-isolated" || { say "wineboot failed (isolated prefix)"; exit 1; }
+nb_wine_prefix "$WORK/prefix-server" || { say "wineboot failed (server prefix)"; exit 1; }
+
+say "publishing the broker and the helper for win-x64"
+dotnet publish "$REPO/src/NotifyBroker.Server/NotifyBroker.Server.csproj" -c Release -r win-x64 --self-contained \
+  -o "$WORK/server" -m:1 >>"$LOG" 2>&1 || { say "publishing the server failed (see $LOG)"; exit 1; }
+dotnet publish "$REPO/tests/Win32Helper/Win32Helper.csproj" -c Release -r win-x64 --self-contained \
+  -o "$WORK/helper" -m:1 >>"$LOG" 2>&1 || { say "publishing the helper failed (see $LOG)"; exit 1; }
+
+PORT="$(nb_free_port)"
+say "starting the broker under Wine on 127.0.0.1:$PORT"
+WINEPREFIX="$WORK/prefix-server" wine "$WORK/server/NotifyBroker.Server.exe" --urls "http://127.0.0.1:$PORT" \
+  >"$WORK/server.out" 2>"$WORK/server.err" &
+SERVER_PID=$!
+ready=0
+for _ in $(seq 1 120); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then ready=1; break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 1
+done
+if [[ $ready -eq 1 ]]; then say "broker is listening"; else say "broker did not come up (see $WORK/server.err); running the tests anyway"; fi
+
+export NB_WINE_HELPER="$WORK/helper/Win32Helper.exe"
+export NB_WINE_SERVER_EXE="$WORK/server/NotifyBroker.Server.exe"
+export NB_WINE_PREFIX="$WORK/prefix-server"
+export NB_WINE_ISOLATED_PREFIX="$WORK/prefix-isolated"
+export NB_WINE_SERVER_URL="http://127.0.0.1:$PORT"
+
+say "running the Category=Wine tests"
+rm -rf "$WORK/trx"
+dotnet test "$REPO/tests/NotifyBroker.Windows.Tests/NotifyBroker.Windows.Tests.csproj" -c Release \
+  --filter "Category=Wine" --logger "trx;LogFileName=wine.trx" --results-directory "$WORK/trx" 2>&1 | tee -a "$LOG"
+
+TRX="$WORK/trx/wine.trx"
+if [[ ! -f "$TRX" ]]; then
+  say "no test results were written"
+  exit 1
+fi
+counters="$(grep -o '<Counters [^>]*>' "$TRX" | head -1)"
+passed="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+total="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+# Anything that neither passed nor failed (not executed, aborted) counts as failed: nothing may pass silently.
+failed=$(( ${total:-0} - ${passed:-0} ))
+echo "wine ${passed:-0} ${failed}" >>"$RESULTS_FILE"
+say "wine ${passed:-0} passed, ${failed} failed (log: $LOG)"
+exit 0
