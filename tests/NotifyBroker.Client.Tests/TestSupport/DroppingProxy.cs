@@ -35,7 +35,18 @@ internal sealed class DroppingProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0); // RST, like a vanished peer
+                // A pump may have closed this side already (its peer went first): then there is nothing to cut.
+                if (client.Client is { } socket)
+                {
+                    try
+                    {
+                        socket.LingerState = new LingerOption(true, 0); // RST, like a vanished peer
+                    }
+                    catch (Exception error) when (error is ObjectDisposedException or SocketException)
+                    {
+                    }
+                }
+
                 client.Dispose();
                 Dropped++;
             }
