@@ -8,6 +8,7 @@ using NotifyBroker.Grpc.Server;
 using NotifyBroker.Grpc.Services.Health;
 using NotifyBroker.Grpc.Services.Reflection;
 using NotifyBroker.Server.Notifier;
+using NotifyBroker.Server.Observability;
 
 namespace NotifyBroker.Server.Hosting;
 
@@ -60,6 +61,7 @@ public static class BrokerHost
         services.AddSingleton<HealthStatusRegistry>();
         services.AddSingleton<NotifierService>();
         services.AddHostedService<BrokerLifecycle>();
+        builder.AddNotifyBrokerTelemetry();
         return builder;
     }
 
