@@ -7,6 +7,7 @@ using NotifyBroker.Grpc;
 using NotifyBroker.Grpc.Server;
 using NotifyBroker.Server.Hosting;
 using NotifyBroker.Server.Mapping;
+using NotifyBroker.Server.Observability;
 
 namespace NotifyBroker.Server.Notifier;
 
@@ -43,6 +44,7 @@ internal sealed class SubscriptionPump
     private readonly CancellationToken _callAborted;
     private readonly CancellationToken _brokerStopping;
     private readonly Action _abort;
+    private readonly SubscribeStreamTrace? _trace = SubscribeStreamTrace.ForCurrentStream();
 
     // Everything up to here is in the response stream (written, if not yet flushed): where a stream ended by the
     // watchdog resumes. Never ahead of what the client will receive before the status.
@@ -130,6 +132,7 @@ internal sealed class SubscriptionPump
                 {
                     await WriteSerializedAsync(EventMapping.Encode(brokerEvent), writes).ConfigureAwait(false);
                     _handedOver = brokerEvent.Position;
+                    _trace?.Delivered(brokerEvent);
                     written++;
                 }
 
@@ -139,6 +142,7 @@ internal sealed class SubscriptionPump
         finally
         {
             idle.Dispose();
+            _trace?.Complete();
         }
     }
 
@@ -205,6 +209,7 @@ internal sealed class SubscriptionPump
             if (stopping || (overflowedAt is { } since && _time.GetElapsedTime(since) >= StalledStreamGrace))
             {
                 ServerLog.StalledStreamReset(_logger, _peer, _handedOver.ToString());
+                ServerTelemetry.StreamResets.Add(1);
                 _abort();
                 await writes.CancelAsync().ConfigureAwait(false);
                 await SwallowCancellation(write).ConfigureAwait(false);
