@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using NotifyBroker.Cli.Output;
+using NotifyBroker.Client;
+using NotifyBroker.Contracts.V1;
+using NotifyBroker.Grpc;
+using NotifyBroker.Grpc.Client;
+
+namespace NotifyBroker.Cli.Commands;
+
+/// <summary>`notify alias add|del|list`: NetMessageNameAdd / Del / Enum (NET NAME).</summary>
+internal static class AliasCommand
+{
+    public static Command Create(GlobalOptions globals, CliOutput output)
+    {
+        var server = new Option<string>("--server")
+        {
+            Description = "servername: empty or this broker's own name (anything else is refused with 2351).",
+            HelpName = "name",
+            Recursive = true,
+        };
+
+        var command = new Command("alias", "Manage message aliases (NET NAME): add, del, list.") { server };
+        command.Add(CreateAdd(globals, output, server));
+        command.Add(CreateDelete(globals, output, server));
+        command.Add(CreateList(globals, output, server));
+        return command;
+    }
+
+    private static Command CreateAdd(GlobalOptions globals, CliOutput output, Option<string> server)
+    {
+        var name = new Argument<string>("name") { Description = "The alias to register." };
+        var command = new Command("add", "Register a message alias (NetMessageNameAdd).") { name };
+        command.SetAction((parseResult, cancellationToken) => CallRunner.RunAsync(parseResult, globals, output, cancellationToken, async (client, ct) =>
+        {
+            var request = new AddAliasRequest { Name = parseResult.GetRequiredValue(name), ServerName = parseResult.GetValue(server) ?? "" };
+            var reply = await UnaryAsync(client, parseResult.GetValue(globals.Deadline), NotifierMethods.AddAlias, request, ct).ConfigureAwait(false);
+            await output.Out.WriteLineAsync(parseResult.GetValue(globals.Json) ? JsonLines.Format(reply) : $"Alias {request.Name} added.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateDelete(GlobalOptions globals, CliOutput output, Option<string> server)
+    {
+        var name = new Argument<string>("name") { Description = "The alias to remove." };
+        var command = new Command("del", "Remove a message alias that `alias add` registered (NetMessageNameDel).") { name };
+        command.Aliases.Add("delete");
+        command.SetAction((parseResult, cancellationToken) => CallRunner.RunAsync(parseResult, globals, output, cancellationToken, async (client, ct) =>
+        {
+            var request = new DeleteAliasRequest { Name = parseResult.GetRequiredValue(name), ServerName = parseResult.GetValue(server) ?? "" };
+            var reply = await UnaryAsync(client, parseResult.GetValue(globals.Deadline), NotifierMethods.DeleteAlias, request, ct).ConfigureAwait(false);
+            await output.Out.WriteLineAsync(parseResult.GetValue(globals.Json) ? JsonLines.Format(reply) : $"Alias {request.Name} deleted.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateList(GlobalOptions globals, CliOutput output, Option<string> server)
+    {
+        var command = new Command("list", "List the aliases the broker knows, registered or held by subscriptions (NetMessageNameEnum).");
+        command.SetAction((parseResult, cancellationToken) => CallRunner.RunAsync(parseResult, globals, output, cancellationToken, async (client, ct) =>
+        {
+            var request = new ListAliasesRequest { ServerName = parseResult.GetValue(server) ?? "" };
+            var reply = await UnaryAsync(client, parseResult.GetValue(globals.Deadline), NotifierMethods.ListAliases, request, ct).ConfigureAwait(false);
+            await output.Out.WriteLineAsync(parseResult.GetValue(globals.Json) ? JsonLines.Format(reply) : Table(reply)).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static string Table(ListAliasesReply reply)
+    {
+        if (reply.Aliases.Count == 0)
+        {
+            return "There are no entries in the list.";
+        }
+
+        var width = Math.Max("Alias".Length, reply.Aliases.Max(static a => a.Name.Length)) + 2;
+        var lines = new List<string>
+        {
+            "Alias".PadRight(width) + "Registered  Holders",
+            new('-', width + "Registered  Holders".Length),
+        };
+        lines.AddRange(reply.Aliases.Select(a =>
+            a.Name.PadRight(width) + (a.Registered ? "yes" : "no").PadRight("Registered  ".Length) + a.Holders.ToString(CultureInfo.InvariantCulture)));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    // The SDK's alias calls take no servername, so these go through its channel with the contract's method
+    // descriptors, with the same deadline and the same failure wrapping as the SDK's own unary calls.
+    private static async Task<TResponse> UnaryAsync<TRequest, TResponse>(
+        NotifierClient client, TimeSpan? deadline, Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
+        where TRequest : class, Google.Protobuf.IMessage<TRequest>, new()
+        where TResponse : class, Google.Protobuf.IMessage<TResponse>, new()
+    {
+        using var call = client.Channel.UnaryAsync(method, request, new CallOptions { CancellationToken = cancellationToken, Deadline = DateTime.UtcNow + deadline });
+        try
+        {
+            return await call.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NotifyException(error);
+        }
+    }
+}
