@@ -41,6 +41,9 @@ internal sealed class EchoService
 
     public TaskCompletionSource<Exception?> OverlappingWriteOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>What a "read-until-reset" handler's MoveNext ended with: the exception, or null if it returned.</summary>
+    public TaskCompletionSource<Exception?> RequestReadOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ServerCallContext? LastContext { get; private set; }
 
     /// <summary>The request body size limit as the handler found it (null = disabled).</summary>
@@ -120,6 +123,11 @@ internal sealed class EchoService
             count++;
             text.Append(requests.Current.Text);
             compressedFlags.Add(context.LastRequestWasCompressed);
+            if (requests.Current.Text == "read-until-reset")
+            {
+                await ReadUntilResetAsync(requests);
+            }
+
             if (requests.Current.Text == "wait")
             {
                 HandlerWaiting.TrySetResult();
@@ -219,6 +227,22 @@ internal sealed class EchoService
                 HandlerWaiting.TrySetResult();
                 await WaitAsync(Timeout.InfiniteTimeSpan, context.CancellationToken);
             }
+        }
+    }
+
+    /// <summary>Waits in MoveNext for a message the client never sends (it resets or disconnects instead).</summary>
+    private async Task ReadUntilResetAsync(IAsyncStreamReader<EchoRequest> requests)
+    {
+        HandlerWaiting.TrySetResult();
+        try
+        {
+            await requests.MoveNext(CancellationToken.None);
+            RequestReadOutcome.TrySetResult(null);
+        }
+        catch (Exception ex)
+        {
+            RequestReadOutcome.TrySetResult(ex);
+            throw;
         }
     }
 

@@ -19,4 +19,7 @@ internal static partial class GrpcServerLog
 
     [LoggerMessage(5, LogLevel.Warning, "Error while ending call '{Method}' after its deadline.")]
     public static partial void DeadlineCompletionFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Debug, "Call '{Method}' was canceled: the client reset the stream or the connection was lost.")]
+    public static partial void CallCanceledByClient(ILogger logger, string method, Exception exception);
 }

@@ -21,6 +21,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     private ICompressionProvider? _responseCompression;
     private GrpcMessageWriter? _compressingWriter;
     private bool _responseStarted;
+    private volatile bool _requestAbortSeen;
 
     public HttpContextServerCallContext(HttpContext httpContext, GrpcServerRuntime runtime, string method)
     {
@@ -105,6 +106,22 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     internal bool IsDeadlineExceeded => _deadline?.IsExceeded ?? false;
 
+    /// <summary>
+    /// True once the client reset the stream or the connection dropped. A read can observe that before Kestrel's
+    /// RequestAborted token fires (the token is cancelled from the thread pool), hence the flag beside the token.
+    /// </summary>
+    internal bool IsRequestAborted => _requestAbortSeen || _httpContext.RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// A request read failed because the client aborted (<see cref="ClientAbort.IsAbortException"/>): remembers
+    /// that, and returns the cancellation the reader throws instead of the transport's exception.
+    /// </summary>
+    internal OperationCanceledException OnRequestAborted(Exception abort)
+    {
+        _requestAbortSeen = true;
+        return ClientAbort.RequestCanceled(abort, CancellationToken);
+    }
+
     /// <summary>A reader over the request body with this call's limit and the request's grpc-encoding.</summary>
     internal GrpcMessageReader CreateRequestReader()
     {
@@ -182,7 +199,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             }
         }
 
-        if (!_httpContext.RequestAborted.IsCancellationRequested)
+        if (!IsRequestAborted)
         {
             // The stream is still open: send the status (the client reset it otherwise, and nobody would read it).
             WriteStatusCore(status);

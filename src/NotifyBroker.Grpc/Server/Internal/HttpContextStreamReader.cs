@@ -5,7 +5,8 @@ namespace NotifyBroker.Grpc.Server.Internal;
 
 /// <summary>
 /// The request stream of a client-streaming or duplex call. Each message is parsed straight from the request pipe's
-/// buffers; when it is already buffered, MoveNext completes synchronously with a cached task.
+/// buffers; when it is already buffered, MoveNext completes synchronously with a cached task. A client that resets
+/// the stream or drops the connection ends the read with OperationCanceledException, as a cancellation should.
 /// </summary>
 internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext call, MessageParser<T> parser) : IAsyncStreamReader<T>
     where T : class, IMessage<T>
@@ -35,6 +36,11 @@ internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext ca
                 return TakeMessage(pending.Result) ? HasMessage : Ended;
             }
         }
+        catch (Exception ex) when (ClientAbort.IsAbortException(ex))
+        {
+            Volatile.Write(ref _reading, 0);
+            throw call.OnRequestAborted(ex);
+        }
         catch
         {
             Volatile.Write(ref _reading, 0);
@@ -49,6 +55,10 @@ internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext ca
         try
         {
             return TakeMessage(await pending.ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ClientAbort.IsAbortException(ex))
+        {
+            throw call.OnRequestAborted(ex);
         }
         finally
         {

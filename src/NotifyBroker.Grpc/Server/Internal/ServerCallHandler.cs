@@ -134,9 +134,11 @@ internal abstract class ServerCallHandler
             return GrpcProtocolStatus.DeadlineExceeded;
         }
 
-        if (call.HttpContext.RequestAborted.IsCancellationRequested)
+        if (call.IsRequestAborted || (ClientAbort.IsAbortException(exception) && call.CancellationToken.IsCancellationRequested))
         {
             // The client reset the stream or the connection dropped: whatever the handler threw, it was cancelled.
+            // That is the client's choice, not a server fault, so it is no error in the log.
+            GrpcServerLog.CallCanceledByClient(Runtime.Logger, FullName, exception);
             return GrpcProtocolStatus.Cancelled;
         }
 
@@ -152,15 +154,22 @@ internal abstract class ServerCallHandler
     {
         var reader = call.CreateRequestReader();
         var token = call.CancellationToken;
-        if (!await reader.MoveNextAsync(token).ConfigureAwait(false))
+        try
         {
-            throw new RpcException(GrpcProtocolStatus.MissingRequestMessage);
-        }
+            if (!await reader.MoveNextAsync(token).ConfigureAwait(false))
+            {
+                throw new RpcException(GrpcProtocolStatus.MissingRequestMessage);
+            }
 
-        var request = ParseRequest(parser, reader.Current);
-        call.LastRequestCompressed = reader.CurrentWasCompressed;
-        await reader.EnsureEndOfStreamAsync(token).ConfigureAwait(false);
-        return request;
+            var request = ParseRequest(parser, reader.Current);
+            call.LastRequestCompressed = reader.CurrentWasCompressed;
+            await reader.EnsureEndOfStreamAsync(token).ConfigureAwait(false);
+            return request;
+        }
+        catch (Exception ex) when (ClientAbort.IsAbortException(ex))
+        {
+            throw call.OnRequestAborted(ex);
+        }
     }
 
     /// <summary>Parses a request payload; malformed protobuf is INTERNAL (statuscodes.md: "Error parsing request proto").</summary>
