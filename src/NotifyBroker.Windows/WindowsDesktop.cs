@@ -130,7 +130,13 @@ internal sealed class WindowsDesktop : IDesktop
                 allowed.Add(RegisterWindowMessage(name));
             }
 
-            var settings = new ListenerSettings(allowed, _options.MaxCopyDataBytes, _options.RegisterSessionNotifications, _time);
+            var settings = new ListenerSettings(
+                allowed,
+                _options.MaxCopyDataBytes,
+                _options.RegisterSessionNotifications,
+                _time,
+                _options.SessionEnding,
+                _options.SessionEndGrace);
             var listener = new ListenerWindow(sink, _pending, settings, _log);
             await listener.StartAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _listener, listener);

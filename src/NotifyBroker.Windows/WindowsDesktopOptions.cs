@@ -18,6 +18,21 @@ public sealed class WindowsDesktopOptions
     /// </summary>
     public TimeSpan OwnBroadcastLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Runs when the session really ends (WM_ENDSESSION with wParam TRUE), before the listener's window procedure
+    /// returns: once it returns, the system may end the process at any moment (Wine's wineboot does so at once). A host
+    /// stops here (drains its streams) so that nothing it accepted is lost. Waited for at most
+    /// <see cref="SessionEndGrace"/>.
+    /// </summary>
+    public Func<Task>? SessionEnding { get; set; }
+
+    /// <summary>
+    /// How long WM_ENDSESSION is held for <see cref="SessionEnding"/>; without a hook, how long the events already
+    /// handed to the broker get to reach subscribers before the window procedure returns. Windows itself reports
+    /// an application as blocking shutdown after about five seconds.
+    /// </summary>
+    public TimeSpan SessionEndGrace { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Ask for WM_WTSSESSION_CHANGE (logon, lock, remote connect...). Its failure is logged, not fatal.</summary>
     public bool RegisterSessionNotifications { get; set; } = true;
 }

@@ -280,6 +280,11 @@ internal sealed class ListenerWindow
         }
 
         Interlocked.Increment(ref _forwarded);
+        if (messageId == Interop.User32.WM_ENDSESSION && wParam != 0)
+        {
+            HoldSessionEnd();
+        }
+
         if (ListenedMessages.AcceptedResult(messageId) is { } accepted)
         {
             result = accepted;
@@ -287,6 +292,31 @@ internal sealed class ListenerWindow
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Once WM_ENDSESSION(TRUE) returns the process may be ended at any moment, so the host's stop (or, without one,
+    /// the delivery of what the broker already accepted) happens before returning, bounded by the grace period.
+    /// </summary>
+    private void HoldSessionEnd()
+    {
+        if (_settings.SessionEnding is not { } sessionEnding)
+        {
+            Thread.Sleep(_settings.SessionEndGrace);
+            return;
+        }
+
+        try
+        {
+            if (!Task.Run(sessionEnding).Wait(_settings.SessionEndGrace))
+            {
+                _log($"The session-ending stop did not finish within {_settings.SessionEndGrace}.");
+            }
+        }
+        catch (AggregateException e)
+        {
+            RecordFault(Interop.User32.WM_ENDSESSION, e);
+        }
     }
 
     private void Close(nint hwnd)

@@ -1,0 +1,142 @@
+using NotifyBroker.Client;
+using NotifyBroker.Contracts.V1;
+
+namespace NotifyBroker.Windows.Tests.Wine;
+
+/// <summary>
+/// The one place the Wine tests speak gRPC: the broker under Wine, reached from Linux through the client SDK.
+/// Failures surface as <see cref="BrokerCallFailure"/> so the tests depend on status names, not on SDK types.
+/// </summary>
+internal sealed class BrokerConnection : IDisposable
+{
+    private readonly NotifierClient _client;
+
+    public BrokerConnection(Uri address)
+    {
+        _client = new NotifierClient(address.ToString().TrimEnd('/'), new NotifierClientOptions
+        {
+            CallTimeout = TimeSpan.FromSeconds(60),
+            // A test wants to see a stream end, not have it resumed behind its back.
+            Subscriptions = new SubscriptionOptions { AutoResume = false },
+        });
+    }
+
+    public Task<BroadcastReply> BroadcastAsync(BroadcastRequest request) => Translate(() => _client.BroadcastAsync(request));
+
+    public Task<SendReply> SendAsync(SendRequest request) => Translate(() => _client.SendAsync(request));
+
+    public Task<IReadOnlyList<AliasInfo>> ListAliasesAsync() => Translate(() => _client.ListAliasesAsync());
+
+    /// <summary>Opens a stream and returns once its Open event arrived (the subscription exists from then on).</summary>
+    public async Task<EventStream> SubscribeAsync(SubscribeRequest request)
+    {
+        var stream = new EventStream(_client.SubscribeAsync(request));
+        await stream.NextAsync(e => e.KindCase == Event.KindOneofCase.Open);
+        return stream;
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static async Task<T> Translate<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NotifyException e)
+        {
+            throw new BrokerCallFailure(e.StatusCode.ToString(), e.Win32Code, e.SymbolicName, e.Message, e);
+        }
+    }
+
+    /// <summary>A Subscribe stream read one event at a time, with bounded waits.</summary>
+    internal sealed class EventStream : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _cancel = new();
+        private readonly IAsyncEnumerator<Event> _events;
+        private readonly List<Event> _seen = new();
+
+        public EventStream(IAsyncEnumerable<Event> events)
+        {
+            _events = events.GetAsyncEnumerator(_cancel.Token);
+        }
+
+        /// <summary>The next event that matches, skipping others. Fails when the stream ends or nothing matches in time.</summary>
+        public async Task<Event> NextAsync(Func<Event, bool> match, TimeSpan? timeout = null)
+        {
+            TimeSpan limit = timeout ?? WineProcess.DefaultWait;
+            while (true)
+            {
+                Task<bool> moved = _events.MoveNextAsync().AsTask();
+                if (await Task.WhenAny(moved, Task.Delay(limit)) != moved)
+                {
+                    throw new TimeoutException($"No matching event within {limit}. Seen: {string.Join(" | ", _seen)}");
+                }
+
+                if (!await Translate(() => moved))
+                {
+                    throw new InvalidOperationException($"The stream ended without a matching event. Seen: {string.Join(" | ", _seen)}");
+                }
+
+                _seen.Add(_events.Current);
+                if (match(_events.Current))
+                {
+                    return _events.Current;
+                }
+            }
+        }
+
+        /// <summary>The next window message with this id (and, if given, this wParam).</summary>
+        public async Task<WindowMessage> NextWindowMessageAsync(uint id, ulong? wParam = null)
+        {
+            Event found = await NextAsync(e =>
+                e.KindCase == Event.KindOneofCase.WindowMessage && e.WindowMessage.Id == id && (wParam is null || e.WindowMessage.Wparam == wParam));
+            return found.WindowMessage;
+        }
+
+        /// <summary>Reads until the stream ends; returns the failure it ended with (null for a clean end).</summary>
+        public async Task<BrokerCallFailure?> WaitForEndAsync()
+        {
+            try
+            {
+                await NextAsync(_ => false);
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+            catch (BrokerCallFailure failure)
+            {
+                return failure;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _cancel.CancelAsync();
+            try
+            {
+                await _events.DisposeAsync();
+            }
+            catch (Exception e) when (e is OperationCanceledException or NotifyException)
+            {
+                // Cancelled by us: the expected end.
+            }
+
+            _cancel.Dispose();
+        }
+    }
+}
+
+/// <summary>A broker call that ended with a non-OK status.</summary>
+internal sealed class BrokerCallFailure(string statusCode, int? win32Code, string? symbolicName, string message, Exception inner)
+    : Exception(message, inner)
+{
+    /// <summary>The gRPC status code's name, e.g. "InvalidArgument".</summary>
+    public string StatusCode { get; } = statusCode;
+
+    public int? Win32Code { get; } = win32Code;
+
+    public string? SymbolicName { get; } = symbolicName;
+}
