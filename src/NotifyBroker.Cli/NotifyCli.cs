@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using NotifyBroker.Cli.Commands;
 using NotifyBroker.Cli.Commands.Subscribe;
 
@@ -25,6 +27,11 @@ public static class NotifyCli
 
         // Message texts may start with '@' ("@all lunch is here"): no response files.
         var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parseResult.Action is ParseErrorAction)
+        {
+            return await WriteUsageErrorsAsync(parseResult, stderr).ConfigureAwait(false);
+        }
+
         var invocation = new InvocationConfiguration
         {
             Output = stdout,
@@ -33,6 +40,26 @@ public static class NotifyCli
             ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One line per mistake and a pointer to the help, instead of the whole help page.</summary>
+    private static async Task<int> WriteUsageErrorsAsync(ParseResult parseResult, TextWriter stderr)
+    {
+        foreach (var error in parseResult.Errors)
+        {
+            await stderr.WriteLineAsync("notify: " + error.Message).ConfigureAwait(false);
+        }
+
+        // The root's own name is the host process's (e.g. a test runner's): always say "notify".
+        var path = new Stack<string>();
+        for (SymbolResult? result = parseResult.CommandResult; result is CommandResult { Parent: not null } command; result = command.Parent)
+        {
+            path.Push(command.Command.Name);
+        }
+
+        path.Push("notify");
+        await stderr.WriteLineAsync($"Run '{string.Join(' ', path)} --help' for usage.").ConfigureAwait(false);
+        return ExitCodes.Usage;
     }
 
     private static RootCommand CreateRootCommand(CliOutput output)

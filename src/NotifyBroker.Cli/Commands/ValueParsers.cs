@@ -12,7 +12,7 @@ internal static class ValueParsers
 {
     public static Option<TimeSpan?> DurationOption(string name, string description) => new(name)
     {
-        Description = description + " (" + Durations.Syntax + ").",
+        Description = description + "; " + Durations.Syntax + ".",
         HelpName = "duration",
         CustomParser = static result =>
         {
@@ -29,7 +29,7 @@ internal static class ValueParsers
 
     public static Option<uint> UInt32Option(string name, string description) => new(name)
     {
-        Description = description + " (decimal or 0x hex).",
+        Description = description + "; decimal or 0x hex.",
         HelpName = "n",
         CustomParser = static result =>
         {
@@ -46,7 +46,7 @@ internal static class ValueParsers
 
     public static Option<ulong> UInt64Option(string name, string description) => new(name)
     {
-        Description = description + " (decimal or 0x hex).",
+        Description = description + "; decimal or 0x hex.",
         HelpName = "n",
         CustomParser = static result =>
         {
@@ -63,7 +63,7 @@ internal static class ValueParsers
 
     public static Option<long> Int64Option(string name, string description) => new(name)
     {
-        Description = description + " (decimal, may be negative, or 0x hex).",
+        Description = description + "; decimal (may be negative) or 0x hex.",
         HelpName = "n",
         CustomParser = static result =>
         {
