@@ -29,6 +29,14 @@ internal static class FailureReport
 
             line.Append(": ").Append(Win32Messages.TextOf(code) ?? failure.Status.Detail);
         }
+        else if (failure.SymbolicName == NotifyException.BrokerStoppingReason)
+        {
+            line.Append("the broker is stopping (").Append(failure.SymbolicName).Append(").");
+        }
+        else if (failure.IsSlowConsumer)
+        {
+            line.Append("this subscriber fell behind and the broker ended its stream (").Append(failure.SymbolicName).Append(").");
+        }
         else if (failure.StatusCode == StatusCode.Unavailable)
         {
             line.Append("cannot reach the broker at ").Append(address).Append('.');

@@ -26,9 +26,19 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     public InMemoryDesktop Desktop => (InMemoryDesktop)_app!.Services.GetRequiredService<IDesktop>();
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartOnAsync("http://127.0.0.1:0");
+
+    /// <summary>A broker on <paramref name="url"/>: a restart on the port an earlier broker got from the OS.</summary>
+    public static async Task<BrokerFixture> StartAsync(string url)
     {
-        var builder = BrokerHost.CreateBuilder(["--urls", "http://127.0.0.1:0", "--Desktop:Kind=InMemory"]);
+        var broker = new BrokerFixture();
+        await broker.StartOnAsync(url);
+        return broker;
+    }
+
+    private async Task StartOnAsync(string url)
+    {
+        var builder = BrokerHost.CreateBuilder(["--urls", url, "--Desktop:Kind=InMemory"]);
         builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         _app = BrokerHost.Build(builder);
