@@ -57,7 +57,8 @@ internal sealed class ListenerSink : IWindowMessageSink
                 : correlation is not null ? TraceContext.From(correlation.BroadcastContext)
                 : TraceContext.None;
             var published = _engine.Publish(body, trace);
-            activity?.SetTag("notify.position", published.Position.Offset);
+            // As long: OTLP has only signed 64-bit integers, and exporters turn a ulong attribute into a string.
+            activity?.SetTag("notify.position", (long)published.Position.Offset);
             BrokerTelemetry.MessagesReceived.Add(1);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
