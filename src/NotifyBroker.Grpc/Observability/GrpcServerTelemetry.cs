@@ -50,6 +50,12 @@ public sealed class GrpcServerTelemetry : IServerCallObserver
             return;
         }
 
+        // A handler that returns normally after the client reset the stream never sent its OK: the call was cancelled.
+        if (status.StatusCode == StatusCode.OK && context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            status = Status.DefaultCancelled;
+        }
+
         if (call.Activity is { } activity)
         {
             if (activity.IsAllDataRequested)

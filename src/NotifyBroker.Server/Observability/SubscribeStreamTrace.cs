@@ -37,7 +37,7 @@ internal sealed class SubscribeStreamTrace
             return;
         }
 
-        var position = delivered.Position.Offset;
+        var position = (long)delivered.Position.Offset; // OTLP integers are signed 64-bit
         if (delivered.Trace.TraceParent is { } traceParent &&
             ActivityContext.TryParse(traceParent, delivered.Trace.TraceState, isRemote: true, out var context))
         {

@@ -12,9 +12,9 @@ public sealed record ExportedMetric(Resource Resource, InstrumentationScope Scop
     /// <summary>The attributes of each data point, whatever the metric's type.</summary>
     public IEnumerable<IReadOnlyDictionary<string, object?>> PointAttributes => Metric.DataCase switch
     {
-        Metric.DataOneofCase.Sum => Metric.Sum.DataPoints.Select(static p => Otlp.ToDictionary(p.Attributes)),
-        Metric.DataOneofCase.Gauge => Metric.Gauge.DataPoints.Select(static p => Otlp.ToDictionary(p.Attributes)),
-        Metric.DataOneofCase.Histogram => Metric.Histogram.DataPoints.Select(static p => Otlp.ToDictionary(p.Attributes)),
+        Metric.DataOneofCase.Sum => Metric.Sum.DataPoints.Select(static p => OtlpValues.ToDictionary(p.Attributes)),
+        Metric.DataOneofCase.Gauge => Metric.Gauge.DataPoints.Select(static p => OtlpValues.ToDictionary(p.Attributes)),
+        Metric.DataOneofCase.Histogram => Metric.Histogram.DataPoints.Select(static p => OtlpValues.ToDictionary(p.Attributes)),
         _ => [],
     };
 

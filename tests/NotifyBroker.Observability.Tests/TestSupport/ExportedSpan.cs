@@ -22,9 +22,9 @@ public sealed record ExportedSpan(Resource Resource, InstrumentationScope Scope,
 
     public Status.Types.StatusCode StatusCode => Span.Status?.Code ?? Status.Types.StatusCode.Unset;
 
-    public IReadOnlyDictionary<string, object?> Attributes => Otlp.ToDictionary(Span.Attributes);
+    public IReadOnlyDictionary<string, object?> Attributes => OtlpValues.ToDictionary(Span.Attributes);
 
-    public IReadOnlyDictionary<string, object?> ResourceAttributes => Otlp.ToDictionary(Resource.Attributes);
+    public IReadOnlyDictionary<string, object?> ResourceAttributes => OtlpValues.ToDictionary(Resource.Attributes);
 
     /// <summary>The W3C traceparent that continues this span, as a subscriber receives it ("00-trace-span-01").</summary>
     public string TraceParent => $"00-{TraceId}-{SpanId}-01";
@@ -35,7 +35,7 @@ public sealed record ExportedSpan(Resource Resource, InstrumentationScope Scope,
 }
 
 /// <summary>Readable forms of OTLP values.</summary>
-public static class Otlp
+public static class OtlpValues
 {
     public static IReadOnlyDictionary<string, object?> ToDictionary(RepeatedField<KeyValue> attributes) =>
         attributes.ToDictionary(static a => a.Key, static a => ToObject(a.Value));
