@@ -18,11 +18,14 @@ nb_wine_install() {
 nb_wine_prefix() {
   export WINEPREFIX="$1"
   export WINEDEBUG=-all
-  export WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d"   # no Mono/Gecko prompts; a crash ends the process instead of parking it in winedbg
+  # A crash ends the process (and shows in its output) instead of parking it in winedbg.
+  export WINEDLLOVERRIDES="winedbg.exe=d"
   unset DISPLAY
   rm -rf "$WINEPREFIX"
   mkdir -p "$(dirname "$WINEPREFIX")"
-  wineboot -i >/dev/null 2>&1 || return 1
+  # No Wine Mono / Gecko install prompts while the prefix is made. Only here: Wine loads .NET assemblies through
+  # mscoree, so disabling it for the programs themselves breaks every .NET start ("Module not found").
+  WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d" wineboot -i >/dev/null 2>&1 || return 1
   wine reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f >/dev/null 2>&1 || return 1
   wine reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion' /v CurrentVersion /d 10.0 /f >/dev/null 2>&1
   wine winecfg /v win10 >/dev/null 2>&1 || true
