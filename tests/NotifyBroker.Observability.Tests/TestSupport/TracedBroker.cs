@@ -50,7 +50,11 @@ internal sealed class TracedBroker : IAsyncDisposable
 
     /// <param name="receiver">Where to export; null leaves export off.</param>
     /// <param name="settings">More configuration as "Key=value", e.g. "OTEL_RESOURCE_ATTRIBUTES=a=b".</param>
-    public static async Task<TracedBroker> StartAsync(OtlpReceiver? receiver, params string[] settings)
+    public static Task<TracedBroker> StartAsync(OtlpReceiver? receiver, params string[] settings) =>
+        StartAsync(receiver, configure: null, settings);
+
+    /// <param name="configure">Changes to the host's builder (e.g. a log capture) before it is built.</param>
+    public static async Task<TracedBroker> StartAsync(OtlpReceiver? receiver, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         List<string> configuration = ["Desktop:Kind=InMemory"];
         if (receiver is not null)
@@ -71,6 +75,7 @@ internal sealed class TracedBroker : IAsyncDisposable
         var builder = BrokerHost.CreateBuilder(args);
         builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        configure?.Invoke(builder);
         var app = BrokerHost.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
