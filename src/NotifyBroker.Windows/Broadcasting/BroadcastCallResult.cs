@@ -11,9 +11,6 @@ namespace NotifyBroker.Windows.Broadcasting;
 /// <param name="DenierHdesk">BSMINFO.hdesk (only with BSF_RETURNHDESK).</param>
 internal readonly record struct BroadcastCallResult(int Result, int LastError, uint Recipients, ulong DenierHwnd, ulong DenierHdesk)
 {
-    /// <summary>Windows' "a device attached to the system is not functioning": the code for a failure that names none.</summary>
-    internal const int ERROR_GEN_FAILURE = 31;
-
     /// <summary>
     /// Maps the call to an outcome, or throws the Win32 failure as a <see cref="BrokerException"/>:
     /// positive = delivered; 0 under BSF_QUERY = a recipient denied (or hung); 0 with ERROR_INVALID_PARAMETER = bad
@@ -53,7 +50,7 @@ internal readonly record struct BroadcastCallResult(int Result, int LastError, u
             return new BroadcastOutcome(0, Recipients, Delivered: 0, denier);
         }
 
-        int code = LastError != 0 ? LastError : ERROR_GEN_FAILURE;
+        int code = LastError != 0 ? LastError : Win32Error.ERROR_GEN_FAILURE;
         throw new BrokerException(code, $"BroadcastSystemMessageEx could not broadcast (returned {Result}, error {code}).");
     }
 }

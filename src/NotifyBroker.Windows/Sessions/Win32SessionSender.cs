@@ -115,7 +115,7 @@ internal sealed unsafe class Win32SessionSender
             throw new BrokerException(Win32Error.ERROR_NOT_SUPPORTED, WineUnsupported);
         }
 
-        int code = error != 0 ? error : Broadcasting.BroadcastCallResult.ERROR_GEN_FAILURE;
+        int code = error != 0 ? error : Win32Error.ERROR_GEN_FAILURE;
         throw new BrokerException(code, $"WTSSendMessageW to session {sessionId} failed: {Win32Error.NameOf(code)}.");
     }
 

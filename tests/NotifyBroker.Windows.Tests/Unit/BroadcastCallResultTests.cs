@@ -58,7 +58,7 @@ public sealed class BroadcastCallResultTests
         var error = Assert.Throws<BrokerException>(() =>
             new BroadcastCallResult(-1, 0, 8, 0, 0).ToOutcome(Interop.User32.BSF_POSTMESSAGE, 3, Describe));
 
-        Assert.Equal(BroadcastCallResult.ERROR_GEN_FAILURE, error.Code);
+        Assert.Equal(Win32Error.ERROR_GEN_FAILURE, error.Code);
     }
 
     [Fact]
