@@ -36,7 +36,13 @@ public sealed class NotifierClient : IDisposable
 
     /// <summary>NetMessageBufferSend: <paramref name="request"/>.Text to the alias <paramref name="request"/>.MsgName.</summary>
     public Task<SendReply> SendAsync(SendRequest request, CancellationToken cancellationToken = default) =>
-        UnaryAsync(NotifierMethods.Send, request, cancellationToken);
+        SendAsync(request, Cancellable(cancellationToken));
+
+    /// <inheritdoc cref="SendAsync(SendRequest, CancellationToken)"/>
+    /// <param name="request">The call's request.</param>
+    /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
+    public Task<SendReply> SendAsync(SendRequest request, CallOptions options) =>
+        UnaryAsync(NotifierMethods.Send, request, options);
 
     /// <summary>NetMessageBufferSend on this broker: <paramref name="text"/> to <paramref name="msgName"/>, from <paramref name="fromName"/> (empty: the broker's host).</summary>
     public Task<SendReply> SendAsync(string msgName, string text, string fromName = "", CancellationToken cancellationToken = default) =>
@@ -44,22 +50,58 @@ public sealed class NotifierClient : IDisposable
 
     /// <summary>BroadcastSystemMessageEx.</summary>
     public Task<BroadcastReply> BroadcastAsync(BroadcastRequest request, CancellationToken cancellationToken = default) =>
-        UnaryAsync(NotifierMethods.Broadcast, request, cancellationToken);
+        BroadcastAsync(request, Cancellable(cancellationToken));
+
+    /// <inheritdoc cref="BroadcastAsync(BroadcastRequest, CancellationToken)"/>
+    /// <param name="request">The call's request.</param>
+    /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
+    public Task<BroadcastReply> BroadcastAsync(BroadcastRequest request, CallOptions options) =>
+        UnaryAsync(NotifierMethods.Broadcast, request, options);
 
     /// <summary>NetMessageNameAdd on this broker.</summary>
-    public async Task AddAliasAsync(string name, CancellationToken cancellationToken = default) =>
-        await UnaryAsync(NotifierMethods.AddAlias, new AddAliasRequest { Name = name }, cancellationToken).ConfigureAwait(false);
+    public Task AddAliasAsync(string name, CancellationToken cancellationToken = default) =>
+        AddAliasAsync(new AddAliasRequest { Name = name }, cancellationToken);
+
+    /// <summary>NetMessageNameAdd: <paramref name="request"/>.Name on the server <paramref name="request"/>.ServerName (empty: this broker).</summary>
+    public Task<AddAliasReply> AddAliasAsync(AddAliasRequest request, CancellationToken cancellationToken = default) =>
+        AddAliasAsync(request, Cancellable(cancellationToken));
+
+    /// <inheritdoc cref="AddAliasAsync(AddAliasRequest, CancellationToken)"/>
+    /// <param name="request">The call's request.</param>
+    /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
+    public Task<AddAliasReply> AddAliasAsync(AddAliasRequest request, CallOptions options) =>
+        UnaryAsync(NotifierMethods.AddAlias, request, options);
 
     /// <summary>NetMessageNameDel on this broker.</summary>
-    public async Task DeleteAliasAsync(string name, CancellationToken cancellationToken = default) =>
-        await UnaryAsync(NotifierMethods.DeleteAlias, new DeleteAliasRequest { Name = name }, cancellationToken).ConfigureAwait(false);
+    public Task DeleteAliasAsync(string name, CancellationToken cancellationToken = default) =>
+        DeleteAliasAsync(new DeleteAliasRequest { Name = name }, cancellationToken);
+
+    /// <summary>NetMessageNameDel: <paramref name="request"/>.Name on the server <paramref name="request"/>.ServerName (empty: this broker).</summary>
+    public Task<DeleteAliasReply> DeleteAliasAsync(DeleteAliasRequest request, CancellationToken cancellationToken = default) =>
+        DeleteAliasAsync(request, Cancellable(cancellationToken));
+
+    /// <inheritdoc cref="DeleteAliasAsync(DeleteAliasRequest, CancellationToken)"/>
+    /// <param name="request">The call's request.</param>
+    /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
+    public Task<DeleteAliasReply> DeleteAliasAsync(DeleteAliasRequest request, CallOptions options) =>
+        UnaryAsync(NotifierMethods.DeleteAlias, request, options);
 
     /// <summary>NetMessageNameEnum on this broker: registered and held aliases, ordered by name.</summary>
     public async Task<IReadOnlyList<AliasInfo>> ListAliasesAsync(CancellationToken cancellationToken = default)
     {
-        var reply = await UnaryAsync(NotifierMethods.ListAliases, new ListAliasesRequest(), cancellationToken).ConfigureAwait(false);
+        var reply = await ListAliasesAsync(new ListAliasesRequest(), cancellationToken).ConfigureAwait(false);
         return reply.Aliases;
     }
+
+    /// <summary>NetMessageNameEnum on the server <paramref name="request"/>.ServerName (empty: this broker): registered and held aliases, ordered by name.</summary>
+    public Task<ListAliasesReply> ListAliasesAsync(ListAliasesRequest request, CancellationToken cancellationToken = default) =>
+        ListAliasesAsync(request, Cancellable(cancellationToken));
+
+    /// <inheritdoc cref="ListAliasesAsync(ListAliasesRequest, CancellationToken)"/>
+    /// <param name="request">The call's request.</param>
+    /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
+    public Task<ListAliasesReply> ListAliasesAsync(ListAliasesRequest request, CallOptions options) =>
+        UnaryAsync(NotifierMethods.ListAliases, request, options);
 
     /// <summary>
     /// The events of a subscription, starting with its Open event. With auto-resume (the default, see
@@ -147,23 +189,24 @@ public sealed class NotifierClient : IDisposable
         }
     }
 
-    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
+    private static CallOptions Cancellable(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };
+
+    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(request);
-        var callOptions = new CallOptions
+        if (options.Deadline is null && _options.CallTimeout is { } timeout)
         {
-            CancellationToken = cancellationToken,
-            Deadline = _options.CallTimeout is { } timeout ? DateTime.UtcNow + timeout : null,
-        };
+            options = options with { Deadline = DateTime.UtcNow + timeout };
+        }
 
-        using var call = Channel.UnaryAsync(method, request, callOptions);
+        using var call = Channel.UnaryAsync(method, request, options);
         try
         {
             return await call.ResponseAsync.ConfigureAwait(false);
         }
-        catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException error) when (!options.CancellationToken.IsCancellationRequested)
         {
             throw new NotifyException(error);
         }

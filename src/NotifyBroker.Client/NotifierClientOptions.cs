@@ -4,8 +4,10 @@ namespace NotifyBroker.Client;
 public sealed class NotifierClientOptions
 {
     /// <summary>
-    /// The deadline of each unary call (Send, Broadcast, the alias calls), from when it starts. Null (the default): no
-    /// deadline beyond the caller's cancellation token. Subscriptions never get one: they are meant to stay open.
+    /// The deadline of each unary call (Send, Broadcast, the alias calls), from when it starts, unless the call passes
+    /// its own in <see cref="NotifyBroker.Grpc.Client.CallOptions.Deadline"/> (<see cref="DateTime.MaxValue"/> there
+    /// means none). Null (the default): no deadline beyond the caller's cancellation token. Subscriptions never get
+    /// one: they are meant to stay open.
     /// </summary>
     public TimeSpan? CallTimeout { get; set; }
 
