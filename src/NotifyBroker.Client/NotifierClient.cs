@@ -4,6 +4,7 @@ using NotifyBroker.Client.Subscriptions;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Grpc;
 using NotifyBroker.Grpc.Client;
+using NotifyBroker.Grpc.Observability;
 
 namespace NotifyBroker.Client;
 
@@ -25,9 +26,12 @@ public sealed class NotifierClient : IDisposable
         _options = options ?? new NotifierClientOptions();
     }
 
-    /// <summary>A client with its own channel to <paramref name="address"/>, e.g. "http://localhost:50051".</summary>
+    /// <summary>
+    /// A client with its own channel to <paramref name="address"/>, e.g. "http://localhost:50051". Its calls carry the
+    /// caller's W3C trace context and are traced (client spans) when something listens to "NotifyBroker.Grpc".
+    /// </summary>
     public NotifierClient(string address, NotifierClientOptions? options = null)
-        : this(GrpcChannel.ForAddress(address), options)
+        : this(GrpcChannel.ForAddress(address, new GrpcChannelOptions { CallObserver = GrpcClientTelemetry.Instance }), options)
     {
         _ownsChannel = true;
     }
