@@ -28,9 +28,9 @@ internal sealed class ListenerWindow
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
+    private readonly SessionEndHold _sessionEnd;
     private nint _hwnd;
     private bool _sessionNotificationsRegistered;
-    private bool _closing;
     private long _forwarded;
     private long _refused;
     private long _faults;
@@ -41,6 +41,7 @@ internal sealed class ListenerWindow
         _pending = pending;
         _settings = settings;
         _log = log;
+        _sessionEnd = new SessionEndHold(settings.SessionEnding, settings.SessionEndGrace);
         _thread = new Thread(Run) { IsBackground = true, Name = "NotifyBroker listener window" };
     }
 
@@ -76,7 +77,11 @@ internal sealed class ListenerWindow
         }
     }
 
-    /// <summary>Posts the close request, then waits for the loop to end (WM_DESTROY, WM_QUIT) and joins the thread.</summary>
+    /// <summary>
+    /// Posts the close request, then waits for the loop to end (WM_DESTROY, WM_QUIT) and joins the thread. When the
+    /// thread is holding WM_ENDSESSION(TRUE) for the host's stop (which is what calls this), it returns at once
+    /// instead: nothing is forwarded any more, and the posted close ends the window once the hold is released.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (!_ready.Task.IsCompletedSuccessfully)
@@ -91,6 +96,12 @@ internal sealed class ListenerWindow
             {
                 throw new BrokerException(error, $"Could not ask the listener window to close (PostMessage error {error}).");
             }
+        }
+
+        if (_sessionEnd.RequestStop())
+        {
+            // Waiting for the held thread would wait for ourselves: the hold ends when this stop has finished.
+            return;
         }
 
         await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -247,7 +258,7 @@ internal sealed class ListenerWindow
                 return true;
         }
 
-        if (_closing || !ListenedMessages.IsForwarded(messageId))
+        if (_sessionEnd.ForwardingEnded || !ListenedMessages.IsForwarded(messageId))
         {
             return false;
         }
@@ -300,17 +311,11 @@ internal sealed class ListenerWindow
     /// </summary>
     private void HoldSessionEnd()
     {
-        if (_settings.SessionEnding is not { } sessionEnding)
-        {
-            Thread.Sleep(_settings.SessionEndGrace);
-            return;
-        }
-
         try
         {
-            if (!Task.Run(sessionEnding).Wait(_settings.SessionEndGrace))
+            if (_sessionEnd.Hold() == SessionEndOutcome.TimedOut)
             {
-                _log($"The session-ending stop did not finish within {_settings.SessionEndGrace}.");
+                _log($"The session-ending stop did not finish within {_settings.SessionEndGrace}; the system may end the process now.");
             }
         }
         catch (AggregateException e)
@@ -321,7 +326,7 @@ internal sealed class ListenerWindow
 
     private void Close(nint hwnd)
     {
-        _closing = true;
+        _sessionEnd.EndForwarding();
         if (_sessionNotificationsRegistered && !Interop.WtsApi32.WTSUnRegisterSessionNotification(hwnd))
         {
             // Wine's stub returns FALSE.

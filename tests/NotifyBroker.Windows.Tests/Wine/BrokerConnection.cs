@@ -45,7 +45,7 @@ internal sealed class BrokerConnection : IDisposable
         }
         catch (NotifyException e)
         {
-            throw new BrokerCallFailure(e.StatusCode.ToString(), e.Win32Code, e.SymbolicName, e.Message, e);
+            throw new BrokerCallFailure(e.StatusCode.ToString(), e.Win32Code, e.SymbolicName, e.ResumeAfter, e.Message, e);
         }
     }
 
@@ -94,21 +94,27 @@ internal sealed class BrokerConnection : IDisposable
             return found.WindowMessage;
         }
 
-        /// <summary>Reads until the stream ends; returns the failure it ended with (null for a clean end).</summary>
-        public async Task<BrokerCallFailure?> WaitForEndAsync()
+        /// <summary>
+        /// Reads every event until the stream ends (each wait bounded): what arrived, in order, and the failure the
+        /// stream ended with (null for a clean end).
+        /// </summary>
+        public async Task<(IReadOnlyList<Event> Events, BrokerCallFailure? End)> ReadToEndAsync()
         {
-            try
+            var events = new List<Event>();
+            while (true)
             {
-                await NextAsync(_ => false);
-                return null;
-            }
-            catch (InvalidOperationException)
-            {
-                return null;
-            }
-            catch (BrokerCallFailure failure)
-            {
-                return failure;
+                try
+                {
+                    events.Add(await NextAsync(_ => true));
+                }
+                catch (InvalidOperationException)
+                {
+                    return (events, null);
+                }
+                catch (BrokerCallFailure failure)
+                {
+                    return (events, failure);
+                }
             }
         }
 
@@ -130,7 +136,7 @@ internal sealed class BrokerConnection : IDisposable
 }
 
 /// <summary>A broker call that ended with a non-OK status.</summary>
-internal sealed class BrokerCallFailure(string statusCode, int? win32Code, string? symbolicName, string message, Exception inner)
+internal sealed class BrokerCallFailure(string statusCode, int? win32Code, string? symbolicName, Position? resumeAfter, string message, Exception inner)
     : Exception(message, inner)
 {
     /// <summary>The gRPC status code's name, e.g. "InvalidArgument".</summary>
@@ -139,4 +145,7 @@ internal sealed class BrokerCallFailure(string statusCode, int? win32Code, strin
     public int? Win32Code { get; } = win32Code;
 
     public string? SymbolicName { get; } = symbolicName;
+
+    /// <summary>Where a Subscribe stream that ended with this failure resumes, if the broker said.</summary>
+    public Position? ResumeAfter { get; } = resumeAfter;
 }
