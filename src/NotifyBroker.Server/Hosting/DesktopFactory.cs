@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NotifyBroker.Core.Desktop;
@@ -23,9 +24,23 @@ internal static class DesktopFactory
                     throw new PlatformNotSupportedException("Desktop:Kind is Windows, but this host does not run on Windows. Use InMemory or Auto.");
                 }
 
+                options.Windows.SessionEnding ??= StopHostOnSessionEnd(services.GetRequiredService<IHostApplicationLifetime>());
                 return WindowsDesktopFactory.Create(options.Windows, message => ServerLog.WindowsDesktop(logger, message));
             default:
                 return new InMemoryDesktop(options.InMemory, services.GetRequiredService<TimeProvider>());
         }
     }
+
+    /// <summary>
+    /// WM_ENDSESSION(TRUE): the system may end the process as soon as the listener returns from it, so the host stops
+    /// in order first (health NOT_SERVING, every stream ends with UNAVAILABLE and its resume position, Kestrel
+    /// drains). The listener holds the message until the returned task completes, at most Desktop:Windows:SessionEndGrace.
+    /// </summary>
+    private static Func<Task> StopHostOnSessionEnd(IHostApplicationLifetime lifetime) => () =>
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStopped.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), stopped);
+        lifetime.StopApplication();
+        return stopped.Task;
+    };
 }
