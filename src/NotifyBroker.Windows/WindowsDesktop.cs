@@ -35,11 +35,14 @@ internal sealed class WindowsDesktop : IDesktop
         _log = log;
         _sessions = new Win32SessionSender(platform);
         _pending = new PendingBroadcasts(time, options.OwnBroadcastLifetime);
+        // The session path is offered everywhere, Wine included: there it is tried and answers ERROR_NOT_SUPPORTED,
+        // which tells a client what is really going on, where "no such name" (what a desktop without the path gets
+        // from the core) would not.
         Capabilities = (_sessions.MessengerAvailable ? DesktopCapabilities.Messenger : DesktopCapabilities.None) |
-                       (_sessions.SessionsAvailable ? DesktopCapabilities.Sessions : DesktopCapabilities.None);
+                       DesktopCapabilities.Sessions;
         if (platform.IsWine)
         {
-            _log($"Running on {platform}: no Messenger, WTS sessions or UIPI; broadcasts and WM_COPYDATA work.");
+            _log($"Running on {platform}: no Messenger, no WTS message boxes (a Send to a name no alias holds answers ERROR_NOT_SUPPORTED), no UIPI; broadcasts and WM_COPYDATA work.");
         }
     }
 

@@ -10,13 +10,15 @@ namespace NotifyBroker.Windows.Sessions;
 /// <summary>
 /// Delivers a Send outside the broker: NetMessageBufferSend where the Messenger service exists (never under Wine,
 /// where the export is a stub that kills the process), otherwise WTSSendMessageW to the matching user sessions.
+/// Under Wine the session path is still tried (WTSSendMessageW is a stub that returns FALSE there, harmlessly), and
+/// every failure reads ERROR_NOT_SUPPORTED: the name may well exist, the host just cannot deliver to it.
 /// Blocking: with a timeout WTSSendMessageW waits for the user's answer.
 /// </summary>
 [SupportedOSPlatform("windows")]
 internal sealed unsafe class Win32SessionSender
 {
     private const string WineUnsupported =
-        "Wine has no Messenger service (netapi32's message functions are stubs) and its WTSSendMessageW is a stub that shows nothing; Send cannot leave the broker here.";
+        "This host has no Messenger service and WTSSendMessage is not implemented under Wine: Send reaches only aliases held by subscribers (or added with AddAlias).";
 
     private readonly HostPlatform _platform;
 
@@ -28,9 +30,6 @@ internal sealed unsafe class Win32SessionSender
 
     /// <summary>True when NetMessageNameEnum answers, i.e. the Messenger service runs (it has not since Vista).</summary>
     public bool MessengerAvailable { get; }
-
-    /// <summary>WTS message boxes are real on Windows; under Wine WTSSendMessageW is a stub.</summary>
-    public bool SessionsAvailable => !_platform.IsWine;
 
     public SessionSendOutcome Send(SessionMessage message)
     {
@@ -51,7 +50,8 @@ internal sealed unsafe class Win32SessionSender
         {
             if (_platform.IsWine)
             {
-                throw new BrokerException(Win32Error.ERROR_NOT_SUPPORTED, WineUnsupported);
+                // Wine 8.0 lists no sessions at all, so "no such session" says nothing about the name.
+                throw new BrokerException(Win32Error.ERROR_NOT_SUPPORTED, $"{WineUnsupported} '{message.MsgName}' is none of them.");
             }
 
             throw new BrokerException(Win32Error.NERR_NameNotFound, $"No session of a user or window station named '{message.MsgName}'.");
@@ -110,13 +110,14 @@ internal sealed unsafe class Win32SessionSender
         }
 
         int error = Marshal.GetLastPInvokeError();
+        string session = sessionId == Interop.WtsApi32.WTS_CURRENT_SESSION ? "the broker's own session" : $"session {sessionId}";
         if (_platform.IsWine)
         {
-            throw new BrokerException(Win32Error.ERROR_NOT_SUPPORTED, WineUnsupported);
+            throw new BrokerException(Win32Error.ERROR_NOT_SUPPORTED, $"{WineUnsupported} WTSSendMessageW to {session} returned FALSE.");
         }
 
         int code = error != 0 ? error : Win32Error.ERROR_GEN_FAILURE;
-        throw new BrokerException(code, $"WTSSendMessageW to session {sessionId} failed: {Win32Error.NameOf(code)}.");
+        throw new BrokerException(code, $"WTSSendMessageW to {session} failed: {Win32Error.NameOf(code)}.");
     }
 
     private static List<SessionEntry> EnumerateSessions()

@@ -124,17 +124,30 @@ public sealed class WineBrokerTests : IDisposable
         Assert.Equal(87, failure.Win32Code);
     }
 
-    [Fact]
-    public async Task Send_under_Wine_gives_a_clear_status_and_the_broker_stays_up()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Send_to_a_name_no_alias_holds_is_UNIMPLEMENTED_with_ERROR_NOT_SUPPORTED_and_the_broker_stays_up(bool brokersOwnUser)
     {
-        // Wine offers no session path (Capabilities None), so a name that no alias holds cannot be delivered.
+        // Wine has no Messenger service and stubs WTSSendMessageW: the desktop says so instead of "no such name"
+        // (and never calls netapi32, whose stubs would end the process). Wine's user is the Unix user running the
+        // tests; the desktop does try that user's own session (WTSSendMessageW returns FALSE), any other name has none.
+        string msgName = brokersOwnUser ? Environment.UserName : "NotifyBroker.Test.NobodyHere";
         var failure = await Assert.ThrowsAsync<BrokerCallFailure>(() =>
-            _broker.SendAsync(new SendRequest { MsgName = Environment.UserName, Text = "hello from Linux" }));
+            _broker.SendAsync(new SendRequest { MsgName = msgName, Text = "hello from Linux" }));
 
-        Assert.Equal("NotFound", failure.StatusCode);
-        Assert.Equal(2273, failure.Win32Code);
-        Assert.Equal("NERR_NameNotFound", failure.SymbolicName);
-        await _broker.ListAliasesAsync();
+        Assert.Equal("Unimplemented", failure.StatusCode);
+        Assert.Equal(50, failure.Win32Code);
+        Assert.Equal("ERROR_NOT_SUPPORTED", failure.SymbolicName);
+        Assert.Contains("no Messenger service and WTSSendMessage is not implemented under Wine", failure.Message, StringComparison.Ordinal);
+
+        // Still up: an alias send (which needs no session) and a broadcast both go through.
+        string alias = "nbwine" + Guid.NewGuid().ToString("N")[..8];
+        await using var stream = await _broker.SubscribeAsync(new SubscribeRequest { HoldAliases = { alias } });
+        SendReply delivered = await _broker.SendAsync(new SendRequest { MsgName = alias, Text = "after the failure" });
+        Assert.Equal(1u, delivered.Recipients);
+        Event received = await stream.NextAsync(e => e.KindCase == Event.KindOneofCase.AliasMessage);
+        Assert.Equal("after the failure", received.AliasMessage.Text);
         Assert.True((await _broker.BroadcastAsync(Broadcast(UniqueName(), BSF_POSTMESSAGE, 0, 0))).Result > 0);
     }
 }

@@ -36,13 +36,14 @@ public sealed class WineDesktopTests
     }
 
     [Fact]
-    public async Task The_desktop_reports_Wine_and_offers_neither_Messenger_nor_sessions()
+    public async Task The_desktop_reports_Wine_with_no_Messenger_and_the_session_path_it_tries()
     {
         await using WineProcess desktop = WineProcess.Start(Prefix, Helper, "desktop");
 
         string ready = await desktop.WaitForLineStartingAsync("READY ");
 
-        Assert.Equal("READY host=Wine-8.0 capabilities=None", ready);
+        // Sessions: the core asks the desktop (which answers ERROR_NOT_SUPPORTED, see below) instead of saying NOT_FOUND.
+        Assert.Equal("READY host=Wine-8.0 capabilities=Sessions", ready);
     }
 
     [Fact]
@@ -193,8 +194,10 @@ public sealed class WineDesktopTests
         await desktop.SendAsync("send nobody-here hello");
         string stranger = await desktop.WaitForLineAsync(line => line.StartsWith("ERROR ", StringComparison.Ordinal) || line.StartsWith("SENT ", StringComparison.Ordinal));
 
-        Assert.StartsWith("ERROR code=50 name=ERROR_NOT_SUPPORTED message=Wine has no Messenger service", ownUser);
-        Assert.StartsWith("ERROR code=50 name=ERROR_NOT_SUPPORTED ", stranger);
+        Assert.StartsWith("ERROR code=50 name=ERROR_NOT_SUPPORTED message=This host has no Messenger service and WTSSendMessage is not implemented under Wine", ownUser);
+        Assert.Contains("WTSSendMessageW to the broker's own session returned FALSE", ownUser, StringComparison.Ordinal);
+        Assert.StartsWith("ERROR code=50 name=ERROR_NOT_SUPPORTED message=This host has no Messenger service", stranger);
+        Assert.Contains("'nobody-here'", stranger, StringComparison.Ordinal);
         await desktop.SendAsync($"broadcast 0x10 8 name:{name} 5 5");
         Assert.StartsWith("RESULT result=1 ", await desktop.WaitForLineStartingAsync("RESULT "));
     }
