@@ -19,10 +19,11 @@ public sealed class WindowsDesktopOptions
     public TimeSpan OwnBroadcastLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Runs when the session really ends (WM_ENDSESSION with wParam TRUE), before the listener's window procedure
-    /// returns: once it returns, the system may end the process at any moment (Wine's wineboot does so at once). A host
-    /// stops here (drains its streams) so that nothing it accepted is lost. Waited for at most
-    /// <see cref="SessionEndGrace"/>.
+    /// Runs (on the thread pool) when the session really ends (WM_ENDSESSION with wParam TRUE), before the listener's
+    /// window procedure returns: once it returns, the system may end the process at any moment (Wine's wineboot does so
+    /// at once). A host stops here, so that its streams end with a status instead of a reset; its task should complete
+    /// when the host has stopped. The stop may stop this desktop's listener: that does not wait for the held window
+    /// procedure (it would wait for itself). Waited for at most <see cref="SessionEndGrace"/>.
     /// </summary>
     public Func<Task>? SessionEnding { get; set; }
 
