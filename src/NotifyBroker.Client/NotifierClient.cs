@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Google.Protobuf;
-using NotifyBroker.Client.Subscriptions;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Grpc;
 using NotifyBroker.Grpc.Client;
@@ -113,17 +111,18 @@ public sealed class NotifierClient : IDisposable
     /// slow-consumer disconnect, a lost connection) is reopened after the last position yielded, with backoff, and the
     /// sequence goes on without gap or duplicate; each reopened stream yields its Open event too, whose
     /// <c>Recovered</c> is false if history could no longer fill the gap. Ends with <see cref="NotifyException"/> on a
-    /// failure it does not resume, and with <see cref="OperationCanceledException"/> when cancelled.
+    /// failure it does not resume, and with <see cref="OperationCanceledException"/> when cancelled. The returned
+    /// subscription tells the position to resume after (<see cref="NotifierSubscription.ResumeAfter"/>) as it goes.
     /// </summary>
-    public IAsyncEnumerable<Event> SubscribeAsync(SubscribeRequest request, CancellationToken cancellationToken = default) =>
+    public NotifierSubscription SubscribeAsync(SubscribeRequest request, CancellationToken cancellationToken = default) =>
         SubscribeAsync(request, _options.Subscriptions, cancellationToken);
 
     /// <inheritdoc cref="SubscribeAsync(SubscribeRequest, CancellationToken)"/>
-    public IAsyncEnumerable<Event> SubscribeAsync(SubscribeRequest request, SubscriptionOptions options, CancellationToken cancellationToken = default)
+    public NotifierSubscription SubscribeAsync(SubscribeRequest request, SubscriptionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        return ResumingSubscribeAsync(request.Clone(), options, cancellationToken);
+        return new NotifierSubscription(Channel, request.Clone(), options, cancellationToken);
     }
 
     public void Dispose()
@@ -131,65 +130,6 @@ public sealed class NotifierClient : IDisposable
         if (_ownsChannel)
         {
             Channel.Dispose();
-        }
-    }
-
-    private async IAsyncEnumerable<Event> ResumingSubscribeAsync(
-        SubscribeRequest request, SubscriptionOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var resume = new ResumePoint(request);
-        var failedAttempts = 0;
-        while (true)
-        {
-            var attempt = resume.NextRequest();
-            NotifyException failure;
-            using (var call = Channel.ServerStreaming(NotifierMethods.Subscribe, attempt, new CallOptions { CancellationToken = cancellationToken }))
-            {
-                var stream = call.ResponseStream;
-                while (true)
-                {
-                    bool more;
-                    try
-                    {
-                        more = await stream.MoveNext(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (RpcException error) when (cancellationToken.IsCancellationRequested)
-                    {
-                        throw new OperationCanceledException("The subscription was cancelled.", error, cancellationToken);
-                    }
-                    catch (RpcException error)
-                    {
-                        failure = new NotifyException(error);
-                        break;
-                    }
-
-                    if (!more)
-                    {
-                        // The server ended the stream with OK: there is nothing to resume.
-                        yield break;
-                    }
-
-                    var streamEvent = stream.Current;
-                    if (streamEvent.KindCase == Event.KindOneofCase.Open)
-                    {
-                        failedAttempts = 0;
-                    }
-
-                    resume.Observe(streamEvent, attempt);
-                    yield return streamEvent;
-                }
-            }
-
-            failedAttempts++;
-            if (!options.AutoResume || !ResumableFailures.IsResumable(failure) ||
-                (options.MaxReconnectAttempts is { } max && failedAttempts > max))
-            {
-                throw failure;
-            }
-
-            var delay = ReconnectBackoff.Delay(failedAttempts, options);
-            options.OnReconnecting?.Invoke(new SubscriptionReconnect(failedAttempts, delay, failure, resume.After?.Clone()));
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
 

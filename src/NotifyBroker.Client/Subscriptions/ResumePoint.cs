@@ -15,37 +15,45 @@ internal sealed class ResumePoint
     public ResumePoint(SubscribeRequest original)
     {
         _original = original;
+        Attempt = original;
         After = original.StartCase == SubscribeRequest.StartOneofCase.After ? original.After.Clone() : null;
     }
 
-    /// <summary>The position to resume after, or null while the original start still applies.</summary>
+    /// <summary>The position to resume after, or null while the original start still applies. Never changed in place.</summary>
     public Position? After { get; private set; }
+
+    /// <summary>The request that opened the stream being read: the original until <see cref="NextRequest"/> makes another.</summary>
+    public SubscribeRequest Attempt { get; private set; }
 
     /// <summary>The request of the next attempt: the original, resuming after <see cref="After"/> once there is one.</summary>
     public SubscribeRequest NextRequest()
     {
         if (After is null)
         {
-            return _original;
+            Attempt = _original;
+        }
+        else
+        {
+            var request = _original.Clone();
+            request.After = After.Clone();
+            Attempt = request;
         }
 
-        var request = _original.Clone();
-        request.After = After.Clone();
-        return request;
+        return Attempt;
     }
 
-    /// <summary>Account for an event the enumeration is about to yield; <paramref name="attempt"/> is the request that opened its stream.</summary>
-    public void Observe(Event streamEvent, SubscribeRequest attempt)
+    /// <summary>Account for an event of the <see cref="Attempt"/>'s stream that the enumeration is about to yield.</summary>
+    public void Observe(Event streamEvent)
     {
         switch (streamEvent.KindCase)
         {
             case Event.KindOneofCase.WindowMessage:
             case Event.KindOneofCase.AliasMessage:
             case Event.KindOneofCase.Keepalive:
-                After = streamEvent.Position;
+                MoveTo(streamEvent.Position);
                 break;
             case Event.KindOneofCase.Open:
-                var startsAtHead = attempt.StartCase switch
+                var startsAtHead = Attempt.StartCase switch
                 {
                     SubscribeRequest.StartOneofCase.None => true,
                     SubscribeRequest.StartOneofCase.After => !streamEvent.Open.Recovered,
@@ -53,10 +61,13 @@ internal sealed class ResumePoint
                 };
                 if (startsAtHead)
                 {
-                    After = streamEvent.Position;
+                    MoveTo(streamEvent.Position);
                 }
 
                 break;
         }
     }
+
+    // A copy: the event itself goes to the caller, who may change it.
+    private void MoveTo(Position position) => After = position.Clone();
 }

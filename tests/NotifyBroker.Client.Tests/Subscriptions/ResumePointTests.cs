@@ -19,7 +19,7 @@ public sealed class ResumePointTests
         var point = new ResumePoint(request);
         Assert.Same(request, point.NextRequest());
 
-        point.Observe(OpenAt(41, recovered: false), request);
+        point.Observe(OpenAt(41, recovered: false));
 
         var next = point.NextRequest();
         Assert.Equal(At(41), next.After);
@@ -32,10 +32,10 @@ public sealed class ResumePointTests
         var request = new SubscribeRequest { After = At(10) };
         var point = new ResumePoint(request);
 
-        point.Observe(OpenAt(50, recovered: true), request);
+        point.Observe(OpenAt(50, recovered: true));
         Assert.Equal(At(10), point.After);
 
-        point.Observe(MessageAt(11), request);
+        point.Observe(MessageAt(11));
         Assert.Equal(At(11), point.After);
     }
 
@@ -45,7 +45,7 @@ public sealed class ResumePointTests
         var request = new SubscribeRequest { After = At(10) };
         var point = new ResumePoint(request);
 
-        point.Observe(OpenAt(500, recovered: false), request);
+        point.Observe(OpenAt(500, recovered: false));
 
         Assert.Equal(At(500), point.After);
     }
@@ -56,12 +56,42 @@ public sealed class ResumePointTests
         var request = new SubscribeRequest { Since = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch) };
         var point = new ResumePoint(request);
 
-        point.Observe(OpenAt(99, recovered: true), request);
+        point.Observe(OpenAt(99, recovered: true));
         Assert.Null(point.After);
         Assert.Equal(SubscribeRequest.StartOneofCase.Since, point.NextRequest().StartCase);
 
-        point.Observe(new Event { Position = At(97), Keepalive = new Keepalive() }, request);
+        point.Observe(new Event { Position = At(97), Keepalive = new Keepalive() });
         Assert.Equal(SubscribeRequest.StartOneofCase.After, point.NextRequest().StartCase);
         Assert.Equal(At(97), point.NextRequest().After);
+    }
+
+    [Fact]
+    public void The_point_is_a_copy_that_a_caller_changing_a_yielded_event_cannot_move()
+    {
+        var point = new ResumePoint(new SubscribeRequest());
+        var message = MessageAt(7);
+
+        point.Observe(message);
+        message.Position.Offset = 1000;
+
+        Assert.Equal(At(7), point.After);
+        Assert.Equal(At(7), point.NextRequest().After);
+    }
+
+    [Fact]
+    public void Each_next_request_becomes_the_attempt_whose_Open_is_judged()
+    {
+        var request = new SubscribeRequest { Aliases = { "a" } };
+        var point = new ResumePoint(request);
+        Assert.Same(request, point.Attempt);
+
+        point.Observe(MessageAt(5));
+        var resume = point.NextRequest();
+        Assert.Same(resume, point.Attempt);
+
+        // Judged against the resume (After 5), a recovered Open keeps the point; against the live original it would
+        // have moved it to the head.
+        point.Observe(OpenAt(80, recovered: true));
+        Assert.Equal(At(5), point.After);
     }
 }

@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using NotifyBroker.Client.Subscriptions;
+using NotifyBroker.Contracts.V1;
+using NotifyBroker.Grpc;
+using NotifyBroker.Grpc.Client;
+
+namespace NotifyBroker.Client;
+
+/// <summary>
+/// The events of a subscription (see <see cref="NotifierClient.SubscribeAsync(SubscribeRequest, CancellationToken)"/>)
+/// and where it stands: <see cref="ResumeAfter"/> is the position a new subscription resumes after to continue
+/// exactly after what was yielded, e.g. when the caller's own process restarts. Enumerate it once at a time; each
+/// enumeration starts again from the original request.
+/// </summary>
+public sealed class NotifierSubscription : IAsyncEnumerable<Event>
+{
+    private readonly GrpcChannel _channel;
+    private readonly SubscribeRequest _request;
+    private readonly SubscriptionOptions _options;
+    private readonly CancellationToken _cancellationToken;
+    private ResumePoint _resume;
+    private int _enumerating;
+
+    internal NotifierSubscription(GrpcChannel channel, SubscribeRequest request, SubscriptionOptions options, CancellationToken cancellationToken)
+    {
+        _channel = channel;
+        _request = request;
+        _options = options;
+        _cancellationToken = cancellationToken;
+        _resume = new ResumePoint(request);
+    }
+
+    /// <summary>
+    /// The position after which a subscription with the same filters continues without gap or duplicate, given every
+    /// event yielded so far (the one just yielded included): the last message's or keepalive's position, or the head
+    /// of history where a stream went live. Null while the original start still applies (a live or <c>since</c>
+    /// start before any positioned event). The enumeration itself resumes after it on reconnect. A copy.
+    /// </summary>
+    public Position? ResumeAfter => _resume.After?.Clone();
+
+    /// <summary>
+    /// The request that opened the stream the latest event came from: the original one, or, after a reconnect, the
+    /// original resuming after <see cref="ResumeAfter"/> as it stood then. Its start tells what an Open event's
+    /// <c>Recovered</c> refers to. A copy.
+    /// </summary>
+    public SubscribeRequest StreamRequest => _resume.Attempt.Clone();
+
+    /// <inheritdoc/>
+    public IAsyncEnumerator<Event> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        ResumingSubscribeAsync(_cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    private async IAsyncEnumerable<Event> ResumingSubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _enumerating, 1) != 0)
+        {
+            throw new InvalidOperationException("This subscription is already being enumerated; call SubscribeAsync again for a second stream.");
+        }
+
+        try
+        {
+            var resume = _resume = new ResumePoint(_request);
+            var failedAttempts = 0;
+            while (true)
+            {
+                var attempt = resume.NextRequest();
+                NotifyException failure;
+                using (var call = _channel.ServerStreaming(NotifierMethods.Subscribe, attempt, new CallOptions { CancellationToken = cancellationToken }))
+                {
+                    var stream = call.ResponseStream;
+                    while (true)
+                    {
+                        bool more;
+                        try
+                        {
+                            more = await stream.MoveNext(cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (RpcException error) when (cancellationToken.IsCancellationRequested)
+                        {
+                            throw new OperationCanceledException("The subscription was cancelled.", error, cancellationToken);
+                        }
+                        catch (RpcException error)
+                        {
+                            failure = new NotifyException(error);
+                            break;
+                        }
+
+                        if (!more)
+                        {
+                            // The server ended the stream with OK: there is nothing to resume.
+                            yield break;
+                        }
+
+                        var streamEvent = stream.Current;
+                        if (streamEvent.KindCase == Event.KindOneofCase.Open)
+                        {
+                            failedAttempts = 0;
+                        }
+
+                        resume.Observe(streamEvent);
+                        yield return streamEvent;
+                    }
+                }
+
+                failedAttempts++;
+                if (!_options.AutoResume || !ResumableFailures.IsResumable(failure) ||
+                    (_options.MaxReconnectAttempts is { } max && failedAttempts > max))
+                {
+                    throw failure;
+                }
+
+                var delay = ReconnectBackoff.Delay(failedAttempts, _options);
+                _options.OnReconnecting?.Invoke(new SubscriptionReconnect(failedAttempts, delay, failure, resume.After?.Clone()));
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _enumerating, 0);
+        }
+    }
+}
