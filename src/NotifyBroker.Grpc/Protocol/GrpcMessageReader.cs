@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
 using NotifyBroker.Grpc.Protocol.Compression;
 
 namespace NotifyBroker.Grpc.Protocol;
@@ -15,9 +16,7 @@ namespace NotifyBroker.Grpc.Protocol;
 public sealed class GrpcMessageReader
 {
     private readonly PipeReader _input;
-    private readonly long _maxMessageSize;
-    private readonly string? _messageEncoding;
-    private readonly CompressionProviders _compressionProviders;
+    private readonly FrameFormat _format;
 
     // The message handed out by the last MoveNextAsync lives in the pipe's buffers until we AdvanceTo past it.
     private bool _holdsCurrent;
@@ -38,9 +37,7 @@ public sealed class GrpcMessageReader
         }
 
         _input = input;
-        _maxMessageSize = maxMessageSize ?? (long)uint.MaxValue;
-        _messageEncoding = messageEncoding;
-        _compressionProviders = compressionProviders ?? CompressionProviders.Default;
+        _format = new FrameFormat(maxMessageSize, messageEncoding, compressionProviders);
     }
 
     /// <summary>
@@ -92,6 +89,120 @@ public sealed class GrpcMessageReader
 
         ReleaseCurrent();
         return EnsureEndOfStreamSlowAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the one message of a stream that must carry exactly one (the request of a unary or server-streaming
+    /// call) and parses it straight from the pipe's buffers. No reader object is created: when the whole stream is
+    /// already buffered, which is the usual case for a small request, this completes synchronously and allocates
+    /// nothing but the message. Throws <see cref="RpcException"/>: UNIMPLEMENTED when the stream ends without a
+    /// message (<see cref="GrpcProtocolStatus.MissingRequestMessage"/>), INTERNAL when more data follows it or it
+    /// is not valid protobuf, and otherwise as <see cref="MoveNextAsync"/> does.
+    /// </summary>
+    /// <returns>The message, and whether it arrived with the Compressed-Flag set.</returns>
+    public static ValueTask<(T Message, bool Compressed)> ReadSingleMessageAsync<T>(
+        PipeReader input, MessageParser<T> parser, int? maxMessageSize, string? messageEncoding,
+        CompressionProviders? compressionProviders = null, CancellationToken cancellationToken = default)
+        where T : IMessage<T>
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMessageSize ?? 0, nameof(maxMessageSize));
+        var format = new FrameFormat(maxMessageSize, messageEncoding, compressionProviders);
+        while (true)
+        {
+            var pending = input.ReadAsync(cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return ReadSingleMessageSlowAsync(input, pending, parser, format, cancellationToken);
+            }
+
+            if (TryTakeSingleMessage(input, pending.Result, parser, format, out var message, out var compressed))
+            {
+                return new ValueTask<(T, bool)>((message, compressed));
+            }
+        }
+    }
+
+    private static async ValueTask<(T Message, bool Compressed)> ReadSingleMessageSlowAsync<T>(
+        PipeReader input, ValueTask<ReadResult> pending, MessageParser<T> parser, FrameFormat format, CancellationToken cancellationToken)
+        where T : IMessage<T>
+    {
+        while (true)
+        {
+            var result = await pending.ConfigureAwait(false);
+            if (TryTakeSingleMessage(input, result, parser, format, out var message, out var compressed))
+            {
+                return (message, compressed);
+            }
+
+            pending = input.ReadAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// True when the read settled the call's one message (then parsed and consumed). False when more bytes, or the
+    /// end of the stream after the message, are still to come; the buffer is then marked examined.
+    /// </summary>
+    private static bool TryTakeSingleMessage<T>(PipeReader input, in ReadResult result, MessageParser<T> parser, FrameFormat format, out T message, out bool compressed)
+        where T : IMessage<T>
+    {
+        ThrowIfCanceled(result);
+        var buffer = result.Buffer;
+        try
+        {
+            if (GrpcFrame.TryReadPrefix(buffer, out compressed, out var messageLength))
+            {
+                if (messageLength > format.MaxMessageSize)
+                {
+                    throw new RpcException(GrpcProtocolStatus.ReceivedMessageTooLarge);
+                }
+
+                // Settled once the stream has ended right after the message, or once anything follows it.
+                var frameLength = GrpcProtocolConstants.MessagePrefixSize + (long)messageLength;
+                if (buffer.Length > frameLength || (buffer.Length == frameLength && result.IsCompleted))
+                {
+                    var payload = buffer.Slice(GrpcProtocolConstants.MessagePrefixSize, messageLength);
+                    byte[]? scratch = null;
+                    message = Parse(parser, compressed ? Decompress(payload, format, ref scratch) : payload);
+                    if (buffer.Length > frameLength)
+                    {
+                        throw new RpcException(GrpcProtocolStatus.AdditionalData);
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    return true;
+                }
+            }
+
+            if (result.IsCompleted)
+            {
+                throw new RpcException(buffer.Length == 0 ? GrpcProtocolStatus.MissingRequestMessage : GrpcProtocolStatus.IncompleteMessage);
+            }
+        }
+        catch
+        {
+            input.AdvanceTo(buffer.Start, buffer.End);
+            throw;
+        }
+
+        input.AdvanceTo(buffer.Start, buffer.End);
+        message = default!;
+        return false;
+    }
+
+    /// <summary>Parses a payload; malformed protobuf is INTERNAL (statuscodes.md: "Error parsing ... proto").</summary>
+    private static T Parse<T>(MessageParser<T> parser, in ReadOnlySequence<byte> payload)
+        where T : IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            throw new RpcException(GrpcProtocolStatus.InvalidMessage);
+        }
     }
 
     /// <summary>Tells the pipe the current message has been consumed, so its buffers can be reused.</summary>
@@ -153,7 +264,7 @@ public sealed class GrpcMessageReader
         {
             if (GrpcFrame.TryReadPrefix(buffer, out var compressed, out var messageLength))
             {
-                if (messageLength > _maxMessageSize)
+                if (messageLength > _format.MaxMessageSize)
                 {
                     throw new RpcException(GrpcProtocolStatus.ReceivedMessageTooLarge);
                 }
@@ -162,7 +273,7 @@ public sealed class GrpcMessageReader
                 if (buffer.Length >= frameLength)
                 {
                     var payload = buffer.Slice(GrpcProtocolConstants.MessagePrefixSize, messageLength);
-                    Current = compressed ? Decompress(payload) : payload;
+                    Current = compressed ? Decompress(payload, _format, ref _decompressionBuffer) : payload;
                     CurrentWasCompressed = compressed;
                     _currentEnd = payload.End;
                     _streamCompletedAfterCurrent = result.IsCompleted && buffer.Length == frameLength;
@@ -204,20 +315,25 @@ public sealed class GrpcMessageReader
         }
     }
 
-    private ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// Decompresses a message into <paramref name="scratch"/> (grown as needed and handed back for the next message
+    /// of the stream) and returns the decompressed bytes.
+    /// </summary>
+    private static ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> payload, FrameFormat format, ref byte[]? scratch)
     {
-        if (_messageEncoding is null || string.Equals(_messageEncoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+        var encoding = format.MessageEncoding;
+        if (encoding is null || string.Equals(encoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
         {
             throw new RpcException(GrpcProtocolStatus.CompressedWithoutEncoding);
         }
 
-        var provider = _compressionProviders.Find(_messageEncoding)
-            ?? throw new RpcException(GrpcProtocolStatus.UnsupportedEncoding(_messageEncoding, _compressionProviders.AcceptEncoding));
+        var provider = format.CompressionProviders.Find(encoding)
+            ?? throw new RpcException(GrpcProtocolStatus.UnsupportedEncoding(encoding, format.CompressionProviders.AcceptEncoding));
 
         // A fresh decompression context per message. The decompressed size is bounded too: a few kilobytes of gzip
         // can expand to gigabytes.
-        var limit = _maxMessageSize;
-        var buffer = _decompressionBuffer ?? new byte[(int)Math.Min(Math.Max(4096, payload.Length * 4), Math.Min(limit + 1, 1 << 20))];
+        var limit = format.MaxMessageSize;
+        var buffer = scratch ?? new byte[(int)Math.Min(Math.Max(4096, payload.Length * 4), Math.Min(limit + 1, 1 << 20))];
         var length = 0;
         try
         {
@@ -261,7 +377,18 @@ public sealed class GrpcMessageReader
             throw new RpcException(GrpcProtocolStatus.ReceivedMessageTooLarge);
         }
 
-        _decompressionBuffer = buffer;
+        scratch = buffer;
         return new ReadOnlySequence<byte>(buffer, 0, length);
+    }
+
+    /// <summary>What a stream's messages may be: the receive limit and how compressed ones are decoded.</summary>
+    private readonly struct FrameFormat(int? maxMessageSize, string? messageEncoding, CompressionProviders? compressionProviders)
+    {
+        /// <summary>The limit in bytes (compressed and decompressed); a 4-byte length can't exceed uint.MaxValue.</summary>
+        public long MaxMessageSize { get; } = maxMessageSize ?? (long)uint.MaxValue;
+
+        public string? MessageEncoding { get; } = messageEncoding;
+
+        public CompressionProviders CompressionProviders { get; } = compressionProviders ?? CompressionProviders.Default;
     }
 }

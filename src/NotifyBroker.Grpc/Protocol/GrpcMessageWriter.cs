@@ -75,13 +75,24 @@ public sealed class GrpcMessageWriter
             return;
         }
 
-        CheckSendLimit(message.Length, _maxSendMessageSize);
-        var span = output.GetSpan(GrpcProtocolConstants.MessagePrefixSize + message.Length);
-        if (span.Length >= GrpcProtocolConstants.MessagePrefixSize + message.Length)
+        WriteSerializedUncompressed(output, message, _maxSendMessageSize);
+    }
+
+    /// <summary>
+    /// Writes an already-serialized message uncompressed, with its prefix: the fan-out hot path, needing no
+    /// writer instance. Throws <see cref="RpcException"/> (RESOURCE_EXHAUSTED) over the send limit.
+    /// </summary>
+    public static void WriteSerializedUncompressed(IBufferWriter<byte> output, ReadOnlySpan<byte> message, int? maxSendMessageSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        CheckSendLimit(message.Length, maxSendMessageSize);
+        var frameLength = GrpcProtocolConstants.MessagePrefixSize + message.Length;
+        if (frameLength <= SingleSpanLimit)
         {
+            var span = output.GetSpan(frameLength);
             GrpcFrame.WritePrefix(span, compressed: false, message.Length);
             message.CopyTo(span[GrpcProtocolConstants.MessagePrefixSize..]);
-            output.Advance(GrpcProtocolConstants.MessagePrefixSize + message.Length);
+            output.Advance(frameLength);
             return;
         }
 

@@ -41,6 +41,9 @@ internal sealed class EchoService
 
     public TaskCompletionSource<Exception?> OverlappingWriteOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>What a "write-until-canceled" handler's writing ended with.</summary>
+    public TaskCompletionSource<Exception> StreamingWriteOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>What a "read-until-reset" handler's MoveNext ended with: the exception, or null if it returned.</summary>
     public TaskCompletionSource<Exception?> RequestReadOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -193,6 +196,36 @@ internal sealed class EchoService
                     await first;
                     OverlappingWriteOutcome.TrySetResult(outcome);
                     return;
+                }
+
+            case "write-until-canceled":
+                // Messages as fast as the stream takes them, both kinds of write, a flush every tenth, until the
+                // call's token (its deadline) stops the handler.
+                try
+                {
+                    responses.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
+                    var serialized = new EchoResponse { Text = "serialized" }.ToByteArray();
+                    for (var i = 0; ; i++)
+                    {
+                        if (i % 2 == 0)
+                        {
+                            await responses.WriteAsync(new EchoResponse { Count = i, Text = "message" });
+                        }
+                        else
+                        {
+                            await responses.WriteSerializedAsync(serialized);
+                        }
+
+                        if (i % 10 == 9)
+                        {
+                            await responses.FlushAsync();
+                        }
+                    }
+                }
+                catch (Exception ex)
+                {
+                    StreamingWriteOutcome.TrySetResult(ex);
+                    throw;
                 }
 
             case "wait":

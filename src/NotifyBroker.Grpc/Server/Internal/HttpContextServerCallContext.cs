@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,9 @@ namespace NotifyBroker.Grpc.Server.Internal;
 /// <summary>
 /// One call on one HTTP/2 stream: its deadline, metadata, compression and the state of the response (not started,
 /// headers sent, ended). Everything optional (request metadata, trailers, deadline timer, compression scratch) is
-/// created on first use, so a plain unary call allocates little more than this object and its reader.
+/// created on first use, so a plain unary call allocates little more than this object. What every message needs
+/// (the response PipeWriter, the cancellation token) is looked up once and kept, not fetched through the
+/// HttpContext's features per message.
 /// </summary>
 internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposable
 {
@@ -20,6 +23,8 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     private string? _peer;
     private ICompressionProvider? _responseCompression;
     private GrpcMessageWriter? _compressingWriter;
+    private PipeWriter? _responseBody;
+    private CancellationToken _requestAborted;
     private bool _responseStarted;
     private volatile bool _requestAbortSeen;
 
@@ -62,7 +67,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     public override Metadata RequestHeaders => _requestHeaders ??= MetadataCodec.FromHeaders(_httpContext.Request.Headers);
 
-    public override CancellationToken CancellationToken => _deadline?.CancellationToken ?? _httpContext.RequestAborted;
+    public override CancellationToken CancellationToken => _deadline?.CancellationToken ?? RequestAborted;
 
     public override Metadata ResponseTrailers => _responseTrailers ??= new Metadata();
 
@@ -110,7 +115,29 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     /// True once the client reset the stream or the connection dropped. A read can observe that before Kestrel's
     /// RequestAborted token fires (the token is cancelled from the thread pool), hence the flag beside the token.
     /// </summary>
-    internal bool IsRequestAborted => _requestAbortSeen || _httpContext.RequestAborted.IsCancellationRequested;
+    internal bool IsRequestAborted => _requestAbortSeen || RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// Kestrel's RequestAborted, fetched once: each fetch is a feature lookup and a lock inside Kestrel, and
+    /// handlers pass the call's token to every write. Kestrel creates the token source on first use, so this
+    /// stays lazy; an uncancelable token (Kestrel's "will never abort") is simply fetched again.
+    /// </summary>
+    private CancellationToken RequestAborted
+    {
+        get
+        {
+            var token = _requestAborted;
+            if (!token.CanBeCanceled)
+            {
+                _requestAborted = token = _httpContext.RequestAborted;
+            }
+
+            return token;
+        }
+    }
+
+    /// <summary>The response body. Call only after <see cref="StartResponse"/> (a message or the headers went out).</summary>
+    internal PipeWriter ResponseBody => _responseBody ?? _httpContext.Response.BodyWriter;
 
     /// <summary>
     /// A request read failed because the client aborted (<see cref="ClientAbort.IsAbortException"/>): remembers
@@ -123,65 +150,77 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     }
 
     /// <summary>A reader over the request body with this call's limit and the request's grpc-encoding.</summary>
-    internal GrpcMessageReader CreateRequestReader()
+    internal GrpcMessageReader CreateRequestReader() =>
+        new(_httpContext.Request.BodyReader, Runtime.MaxReceiveMessageSize, RequestEncoding, Runtime.CompressionProviders);
+
+    /// <summary>The request's grpc-encoding, or null.</summary>
+    internal string? RequestEncoding
     {
-        var encoding = _httpContext.Request.Headers.GrpcEncoding;
-        return new GrpcMessageReader(
-            _httpContext.Request.BodyReader,
-            Runtime.MaxReceiveMessageSize,
-            encoding.Count > 0 ? encoding[0] : null,
-            Runtime.CompressionProviders);
+        get
+        {
+            var encoding = _httpContext.Request.Headers.GrpcEncoding;
+            return encoding.Count > 0 ? encoding[0] : null;
+        }
     }
 
     public override Task WriteResponseHeadersAsync(Metadata responseHeaders)
     {
         ArgumentNullException.ThrowIfNull(responseHeaders);
-        if (_deadline is null)
+        var deadline = _deadline;
+        deadline?.EnterWrite();
+        try
         {
             StartResponse(responseHeaders);
         }
-        else
+        finally
         {
-            lock (_deadline.Gate)
-            {
-                ThrowIfDeadlineExceeded();
-                StartResponse(responseHeaders);
-            }
+            deadline?.ExitWrite();
         }
 
         // Push the HEADERS frame out now: that is the point of sending headers early.
-        return _httpContext.Response.BodyWriter.FlushAsync(CancellationToken).AsTask();
+        var flush = ResponseBody.FlushAsync(CancellationToken);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
     }
 
     /// <summary>Serializes one response message into the response body (not flushed).</summary>
     internal void WriteMessage(IMessage message, WriteFlags flags)
     {
-        if (_deadline is null)
+        var deadline = _deadline;
+        if (deadline is null)
         {
             WriteMessageCore(message, default, flags);
             return;
         }
 
-        lock (_deadline.Gate)
+        deadline.EnterWrite();
+        try
         {
-            ThrowIfDeadlineExceeded();
             WriteMessageCore(message, default, flags);
+        }
+        finally
+        {
+            deadline.ExitWrite();
         }
     }
 
     /// <summary>Writes one pre-serialized response message into the response body (not flushed).</summary>
     internal void WriteSerializedMessage(ReadOnlySpan<byte> message, WriteFlags flags)
     {
-        if (_deadline is null)
+        var deadline = _deadline;
+        if (deadline is null)
         {
             WriteMessageCore(null, message, flags);
             return;
         }
 
-        lock (_deadline.Gate)
+        deadline.EnterWrite();
+        try
         {
-            ThrowIfDeadlineExceeded();
             WriteMessageCore(null, message, flags);
+        }
+        finally
+        {
+            deadline.ExitWrite();
         }
     }
 
@@ -208,8 +247,8 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         return true;
     }
 
-    /// <summary>Called by the deadline manager while it holds the gate.</summary>
-    internal void WriteStatusUnderGate(in Status status) => WriteStatusCore(status);
+    /// <summary>Called by the deadline manager once it owns the response (no write can be in progress).</summary>
+    internal void WriteDeadlineStatus(in Status status) => WriteStatusCore(status);
 
     private void AdvertiseAcceptEncoding() =>
         _httpContext.Response.Headers.GrpcAcceptEncoding = Runtime.CompressionProviders.AcceptEncoding;
@@ -229,7 +268,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             StartResponse(null);
         }
 
-        var output = _httpContext.Response.BodyWriter;
+        var output = _responseBody!;
         var compress = _responseCompression is not null && (flags & WriteFlags.NoCompress) == 0;
         if (!compress)
         {
@@ -239,7 +278,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             }
             else
             {
-                (_compressingWriter ??= new GrpcMessageWriter(Runtime.MaxSendMessageSize)).WriteSerialized(output, serialized, compress: false);
+                GrpcMessageWriter.WriteSerializedUncompressed(output, serialized, Runtime.MaxSendMessageSize);
             }
 
             return;
@@ -271,6 +310,10 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
 
         _responseStarted = true;
+
+        // From here on the body writer is fixed (middleware could swap the body feature only before the response
+        // starts): keep it for every message.
+        _responseBody = _httpContext.Response.BodyWriter;
         var headers = _httpContext.Response.Headers;
         if (responseHeaders is { Count: > 0 })
         {
@@ -280,14 +323,6 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         if (_responseCompression is not null)
         {
             headers.GrpcEncoding = _responseCompression.EncodingName;
-        }
-    }
-
-    private void ThrowIfDeadlineExceeded()
-    {
-        if (_deadline!.IsExceeded)
-        {
-            throw new OperationCanceledException("The call's deadline was exceeded.", _deadline.CancellationToken);
         }
     }
 

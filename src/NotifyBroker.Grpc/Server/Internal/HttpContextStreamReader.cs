@@ -16,16 +16,21 @@ internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext ca
 
     private readonly GrpcMessageReader _reader = call.CreateRequestReader();
     private T? _current;
-    private int _reading;
+
+    // Set while a MoveNext is in progress. A plain field, like the stream writer's: an overlapping read is a
+    // programming error, reported on a best-effort basis without an interlocked instruction per message.
+    private bool _reading;
 
     public T Current => _current ?? throw new InvalidOperationException("No current message: MoveNext has not returned true.");
 
     public Task<bool> MoveNext(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _reading, 1) != 0)
+        if (_reading)
         {
             throw new InvalidOperationException("A previous MoveNext is still in progress: reads must not overlap.");
         }
+
+        _reading = true;
 
         ValueTask<bool> pending;
         try
@@ -38,12 +43,12 @@ internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext ca
         }
         catch (Exception ex) when (ClientAbort.IsAbortException(ex))
         {
-            Volatile.Write(ref _reading, 0);
+            _reading = false;
             throw call.OnRequestAborted(ex);
         }
         catch
         {
-            Volatile.Write(ref _reading, 0);
+            _reading = false;
             throw;
         }
 
@@ -62,7 +67,7 @@ internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext ca
         }
         finally
         {
-            Volatile.Write(ref _reading, 0);
+            _reading = false;
         }
     }
 
@@ -85,7 +90,7 @@ internal sealed class HttpContextStreamReader<T>(HttpContextServerCallContext ca
         }
         finally
         {
-            Volatile.Write(ref _reading, 0);
+            _reading = false;
         }
     }
 }

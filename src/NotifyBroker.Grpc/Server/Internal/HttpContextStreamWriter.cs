@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 
 namespace NotifyBroker.Grpc.Server.Internal;
@@ -11,7 +12,11 @@ namespace NotifyBroker.Grpc.Server.Internal;
 internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext call) : IServerStreamWriter<T>
     where T : class, IMessage<T>
 {
-    private int _writing;
+    // True from the start of a write until it (and its flush, if any) has finished. A plain field, no interlocked
+    // exchange per message: writes must not overlap, and one that starts while another still awaits its flush
+    // (the way that mistake actually happens) sees the flag set on its own thread. Two threads writing at the very
+    // same instant may go unnoticed; that is a programming error this check reports on a best-effort basis.
+    private bool _writing;
     private volatile bool _completed;
 
     public WriteOptions? WriteOptions
@@ -30,18 +35,19 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
         }
         catch
         {
-            Exit();
+            _writing = false;
             throw;
         }
 
         if ((flags & WriteFlags.BufferHint) != 0)
         {
-            Exit();
+            _writing = false;
             return Task.CompletedTask;
         }
 
-        var flush = FlushAndExitAsync(cancellationToken);
-        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+        // The interface hands out a Task here: the slow path is an async Task method, never a ValueTask.AsTask().
+        var flush = StartFlush(cancellationToken);
+        return FinishedSynchronously(flush) ? Task.CompletedTask : AwaitFlushTaskAsync(flush);
     }
 
     public ValueTask WriteSerializedAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
@@ -53,23 +59,25 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
         }
         catch
         {
-            Exit();
+            _writing = false;
             throw;
         }
 
         if ((flags & WriteFlags.BufferHint) != 0)
         {
-            Exit();
+            _writing = false;
             return ValueTask.CompletedTask;
         }
 
-        return FlushAndExitAsync(cancellationToken);
+        var flush = StartFlush(cancellationToken);
+        return FinishedSynchronously(flush) ? ValueTask.CompletedTask : AwaitFlushAsync(flush);
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         Enter();
-        return FlushAndExitAsync(cancellationToken);
+        var flush = StartFlush(cancellationToken);
+        return FinishedSynchronously(flush) ? ValueTask.CompletedTask : AwaitFlushAsync(flush);
     }
 
     /// <summary>The handler returned: the stream is closed for writing.</summary>
@@ -82,38 +90,65 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
             throw new InvalidOperationException("Cannot write to the response stream after the call has ended.");
         }
 
-        if (Interlocked.Exchange(ref _writing, 1) != 0)
+        if (_writing)
         {
             throw new InvalidOperationException("A previous write is still in progress: writes must not overlap.");
         }
 
+        _writing = true;
         return call.WriteOptions?.Flags ?? WriteFlags.None;
     }
 
-    private void Exit() => Volatile.Write(ref _writing, 0);
-
-    private ValueTask FlushAndExitAsync(CancellationToken cancellationToken)
+    private ValueTask<FlushResult> StartFlush(CancellationToken cancellationToken)
     {
-        ValueTask<FlushResult> flush;
         try
         {
-            flush = call.HttpContext.Response.BodyWriter.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
-            if (flush.IsCompletedSuccessfully)
-            {
-                CheckFlushResult(flush.Result);
-                Exit();
-                return ValueTask.CompletedTask;
-            }
+            return call.ResponseBody.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
         }
         catch
         {
-            Exit();
+            _writing = false;
             throw;
         }
-
-        return AwaitFlushAsync(flush);
     }
 
+    /// <summary>
+    /// True when the flush completed successfully right away (the write is then over). False when it is still
+    /// running or failed: the caller then awaits it, which observes the result and ends the write.
+    /// </summary>
+    private bool FinishedSynchronously(ValueTask<FlushResult> flush)
+    {
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        try
+        {
+            CheckFlushResult(flush.Result);
+        }
+        finally
+        {
+            _writing = false;
+        }
+
+        return true;
+    }
+
+    private async Task AwaitFlushTaskAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            CheckFlushResult(await flush.ConfigureAwait(false));
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    // Pooled: a stream flushing per batch pays no state-machine allocation per batch.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
     {
         try
@@ -122,13 +157,13 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
         }
         finally
         {
-            Exit();
+            _writing = false;
         }
     }
 
     private void CheckFlushResult(FlushResult result)
     {
-        if (result.IsCanceled || (result.IsCompleted && call.CancellationToken.IsCancellationRequested))
+        if (result.IsCanceled || (result.IsCompleted && (call.CancellationToken.IsCancellationRequested || call.IsRequestAborted)))
         {
             throw new OperationCanceledException("The response stream was canceled.", call.CancellationToken);
         }

@@ -8,9 +8,18 @@ namespace NotifyBroker.Grpc.Server.Internal;
 /// Enforces a call's grpc-timeout. Exists only for calls that carry one (no timer, no token source otherwise).
 /// When the deadline passes first, it cancels the call's token, sends DEADLINE_EXCEEDED in the trailers, completes
 /// the response and resets the stream with CANCEL (PROTOCOL-HTTP2.md: the server "should locally cancel the RPC and
-/// send RST_STREAM with CANCEL"). The call and the deadline race to finish the response; <see cref="Gate"/> and a
-/// three-state flag make exactly one of them win.
+/// send RST_STREAM with CANCEL"). The call and the deadline race to finish the response; a three-state flag changed
+/// by compare-and-swap makes exactly one of them win.
 /// </summary>
+/// <remarks>
+/// The deadline must also never touch the response while the handler is writing a message into it (both would
+/// use the same PipeWriter and headers). Writers announce themselves with <see cref="EnterWrite"/> on every
+/// message, so that check must cost next to nothing: it is a volatile store and a volatile load, no lock and no
+/// interlocked instruction. The deadline side, which runs once per expired call, pays instead: after claiming the
+/// call it issues a process-wide memory barrier, after which every writer either already shows as active (and
+/// is waited for) or will see the expired state on its next <see cref="EnterWrite"/> (an asymmetric Dekker
+/// handshake).
+/// </remarks>
 internal sealed class ServerCallDeadlineManager : IDisposable
 {
     // System.Threading.Timer's longest due time; longer deadlines (up to ~3.2 years) re-arm on each tick.
@@ -25,6 +34,7 @@ internal sealed class ServerCallDeadlineManager : IDisposable
     private readonly Timer _timer;
     private TaskCompletionSource? _exceededHandled;
     private int _state;
+    private bool _writerActive;
 
     public ServerCallDeadlineManager(HttpContextServerCallContext call, TimeSpan timeout, CancellationToken requestAborted)
     {
@@ -41,33 +51,35 @@ internal sealed class ServerCallDeadlineManager : IDisposable
         Arm(timeout);
     }
 
-    /// <summary>Serializes response writes against the deadline's own completion of the response.</summary>
-    public object Gate { get; } = new();
-
     public DateTime Deadline { get; }
 
     public CancellationToken CancellationToken => _cancellation.Token;
 
-    /// <summary>True once the deadline won the race; read under <see cref="Gate"/> by writers.</summary>
-    public bool IsExceeded => _state == Exceeded;
+    /// <summary>True once the deadline won the race.</summary>
+    public bool IsExceeded => Volatile.Read(ref _state) == Exceeded;
+
+    /// <summary>Completes once the deadline's response (trailers, completion, reset) has been sent.</summary>
+    public Task WhenExceededHandled => Volatile.Read(ref _exceededHandled)?.Task ?? Task.CompletedTask;
 
     /// <summary>Claims the end of the call for the handler. False if the deadline already claimed it.</summary>
-    public bool TrySetCallComplete()
-    {
-        lock (Gate)
-        {
-            if (_state == Running)
-            {
-                _state = Completed;
-                return true;
-            }
+    public bool TrySetCallComplete() => Interlocked.CompareExchange(ref _state, Completed, Running) == Running;
 
-            return false;
+    /// <summary>
+    /// Marks the start of a write into the response (headers or a message), which must be followed by
+    /// <see cref="ExitWrite"/>. Throws <see cref="OperationCanceledException"/> when the deadline has already
+    /// taken over the response. Writes never overlap (the stream writer enforces that), so one flag suffices.
+    /// </summary>
+    public void EnterWrite()
+    {
+        Volatile.Write(ref _writerActive, true);
+        if (Volatile.Read(ref _state) == Exceeded)
+        {
+            Volatile.Write(ref _writerActive, false);
+            throw new OperationCanceledException("The call's deadline was exceeded.", _cancellation.Token);
         }
     }
 
-    /// <summary>Completes once the deadline's response (trailers, completion, reset) has been sent.</summary>
-    public Task WhenExceededHandled => _exceededHandled?.Task ?? Task.CompletedTask;
+    public void ExitWrite() => Volatile.Write(ref _writerActive, false);
 
     public void Dispose()
     {
@@ -102,15 +114,17 @@ internal sealed class ServerCallDeadlineManager : IDisposable
             return;
         }
 
-        lock (Gate)
+        if (Volatile.Read(ref _state) != Running)
         {
-            if (_state != Running)
-            {
-                return;
-            }
+            return;
+        }
 
-            _exceededHandled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _state = Exceeded;
+        // Published before the state: whoever sees Exceeded (the handler's TrySetCallComplete failing) must find
+        // something to wait for.
+        Volatile.Write(ref _exceededHandled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Interlocked.CompareExchange(ref _state, Exceeded, Running) != Running)
+        {
+            return;
         }
 
         _ = HandleExceededAsync();
@@ -123,6 +137,9 @@ internal sealed class ServerCallDeadlineManager : IDisposable
         {
             GrpcServerLog.DeadlineExceeded(_call.Runtime.Logger, _call.Method);
 
+            // The other half of EnterWrite's handshake: from here on a writer either shows as active or sees Exceeded.
+            Interlocked.MemoryBarrierProcessWide();
+
             // First the token: a handler blocked in a write or a read wakes up instead of holding the response.
             try
             {
@@ -133,10 +150,14 @@ internal sealed class ServerCallDeadlineManager : IDisposable
                 // A handler's cancellation callback threw; the deadline still has to be enforced.
             }
 
-            lock (Gate)
+            // A message being serialized right now is finished first (microseconds: no write waits on I/O).
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _writerActive))
             {
-                _call.WriteStatusUnderGate(GrpcProtocolStatus.DeadlineExceeded);
+                spinner.SpinOnce();
             }
+
+            _call.WriteDeadlineStatus(GrpcProtocolStatus.DeadlineExceeded);
 
             var body = httpContext.Features.Get<IHttpResponseBodyFeature>();
             if (body is not null)

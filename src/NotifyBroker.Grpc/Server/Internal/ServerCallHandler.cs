@@ -152,18 +152,14 @@ internal abstract class ServerCallHandler
     protected static async ValueTask<T> ReadSingleRequestAsync<T>(HttpContextServerCallContext call, MessageParser<T> parser)
         where T : IMessage<T>
     {
-        var reader = call.CreateRequestReader();
-        var token = call.CancellationToken;
+        // No reader object per call: a request that is already buffered is read and parsed synchronously.
+        var runtime = call.Runtime;
         try
         {
-            if (!await reader.MoveNextAsync(token).ConfigureAwait(false))
-            {
-                throw new RpcException(GrpcProtocolStatus.MissingRequestMessage);
-            }
-
-            var request = ParseRequest(parser, reader.Current);
-            call.LastRequestCompressed = reader.CurrentWasCompressed;
-            await reader.EnsureEndOfStreamAsync(token).ConfigureAwait(false);
+            var (request, compressed) = await GrpcMessageReader.ReadSingleMessageAsync(
+                call.HttpContext.Request.BodyReader, parser, runtime.MaxReceiveMessageSize, call.RequestEncoding,
+                runtime.CompressionProviders, call.CancellationToken).ConfigureAwait(false);
+            call.LastRequestCompressed = compressed;
             return request;
         }
         catch (Exception ex) when (ClientAbort.IsAbortException(ex))
