@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NotifyBroker.Cli.Output;
-using NotifyBroker.Client;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
 
 namespace NotifyBroker.Cli.Commands;
 
@@ -34,7 +31,7 @@ internal static class AliasCommand
         command.SetAction((parseResult, cancellationToken) => CallRunner.RunAsync(parseResult, globals, output, cancellationToken, async (client, ct) =>
         {
             var request = new AddAliasRequest { Name = parseResult.GetRequiredValue(name), ServerName = parseResult.GetValue(server) ?? "" };
-            var reply = await UnaryAsync(client, parseResult.GetValue(globals.Deadline), NotifierMethods.AddAlias, request, ct).ConfigureAwait(false);
+            var reply = await client.AddAliasAsync(request, ct).ConfigureAwait(false);
             await output.Out.WriteLineAsync(parseResult.GetValue(globals.Json) ? JsonLines.Format(reply) : $"Alias {request.Name} added.").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -49,7 +46,7 @@ internal static class AliasCommand
         command.SetAction((parseResult, cancellationToken) => CallRunner.RunAsync(parseResult, globals, output, cancellationToken, async (client, ct) =>
         {
             var request = new DeleteAliasRequest { Name = parseResult.GetRequiredValue(name), ServerName = parseResult.GetValue(server) ?? "" };
-            var reply = await UnaryAsync(client, parseResult.GetValue(globals.Deadline), NotifierMethods.DeleteAlias, request, ct).ConfigureAwait(false);
+            var reply = await client.DeleteAliasAsync(request, ct).ConfigureAwait(false);
             await output.Out.WriteLineAsync(parseResult.GetValue(globals.Json) ? JsonLines.Format(reply) : $"Alias {request.Name} deleted.").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -62,7 +59,7 @@ internal static class AliasCommand
         command.SetAction((parseResult, cancellationToken) => CallRunner.RunAsync(parseResult, globals, output, cancellationToken, async (client, ct) =>
         {
             var request = new ListAliasesRequest { ServerName = parseResult.GetValue(server) ?? "" };
-            var reply = await UnaryAsync(client, parseResult.GetValue(globals.Deadline), NotifierMethods.ListAliases, request, ct).ConfigureAwait(false);
+            var reply = await client.ListAliasesAsync(request, ct).ConfigureAwait(false);
             await output.Out.WriteLineAsync(parseResult.GetValue(globals.Json) ? JsonLines.Format(reply) : Table(reply)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -85,23 +82,5 @@ internal static class AliasCommand
         lines.AddRange(reply.Aliases.Select(a =>
             a.Name.PadRight(width) + (a.Registered ? "yes" : "no").PadRight("Registered  ".Length) + a.Holders.ToString(CultureInfo.InvariantCulture)));
         return string.Join(Environment.NewLine, lines);
-    }
-
-    // The SDK's alias calls take no servername, so these go through its channel with the contract's method
-    // descriptors, with the same deadline and the same failure wrapping as the SDK's own unary calls.
-    private static async Task<TResponse> UnaryAsync<TRequest, TResponse>(
-        NotifierClient client, TimeSpan? deadline, Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
-        where TRequest : class, Google.Protobuf.IMessage<TRequest>, new()
-        where TResponse : class, Google.Protobuf.IMessage<TResponse>, new()
-    {
-        using var call = client.Channel.UnaryAsync(method, request, new CallOptions { CancellationToken = cancellationToken, Deadline = DateTime.UtcNow + deadline });
-        try
-        {
-            return await call.ResponseAsync.ConfigureAwait(false);
-        }
-        catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new NotifyException(error);
-        }
     }
 }

@@ -12,7 +12,6 @@ namespace NotifyBroker.Cli.Commands.Subscribe;
 /// </summary>
 internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest request, CliOutput output, string address, bool json, bool verbose)
 {
-    private readonly LastPosition _last = new(request);
     private int _opens;
     private NotifyException? _neverConnected;
 
@@ -38,15 +37,17 @@ internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest r
             },
         };
 
+        // The SDK's subscription knows the resume position (ResumeAfter) and what each Open answers (StreamRequest).
+        var subscription = client.SubscribeAsync(request, options, giveUp.Token);
         try
         {
-            await foreach (var streamEvent in client.SubscribeAsync(request, options, giveUp.Token).ConfigureAwait(false))
+            await foreach (var streamEvent in subscription.ConfigureAwait(false))
             {
-                await ShowAsync(streamEvent).ConfigureAwait(false);
+                await ShowAsync(subscription, streamEvent).ConfigureAwait(false);
             }
 
             await output.Error.WriteLineAsync("notify: the broker ended the subscription.").ConfigureAwait(false);
-            await WriteResumeHintAsync().ConfigureAwait(false);
+            await WriteResumeHintAsync(subscription).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException) when (_neverConnected is not null && !cancellationToken.IsCancellationRequested)
@@ -56,30 +57,29 @@ internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest r
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C is how a tail ends: that is success.
-            await WriteResumeHintAsync().ConfigureAwait(false);
+            await WriteResumeHintAsync(subscription).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         catch (NotifyException failure)
         {
             var exitCode = FailureReport.Write(failure, address, output.Error);
-            await WriteResumeHintAsync().ConfigureAwait(false);
+            await WriteResumeHintAsync(subscription).ConfigureAwait(false);
             return exitCode;
         }
     }
 
-    private async Task ShowAsync(Event streamEvent)
+    private async Task ShowAsync(NotifierSubscription subscription, Event streamEvent)
     {
         string? line = null;
         if (streamEvent.KindCase == Event.KindOneofCase.Open)
         {
-            line = DescribeOpen(streamEvent);
+            line = DescribeOpen(subscription.StreamRequest, streamEvent);
         }
         else if (streamEvent.KindCase != Event.KindOneofCase.Keepalive || verbose)
         {
             line = json ? JsonLines.Format(streamEvent) : EventText.Line(streamEvent, EventText.Details(streamEvent));
         }
 
-        _last.Observe(streamEvent);
         if (line is not null)
         {
             await output.Out.WriteLineAsync(line).ConfigureAwait(false);
@@ -87,15 +87,18 @@ internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest r
     }
 
     /// <summary>The first Open is shown; a reconnect's Open only when it lost events (otherwise a note on stderr).</summary>
-    private string? DescribeOpen(Event streamEvent)
+    /// <param name="streamRequest">What the Open answers: the tail's own start, or the SDK's resume after a reconnect.</param>
+    /// <param name="streamEvent">The Open event.</param>
+    private string? DescribeOpen(SubscribeRequest streamRequest, Event streamEvent)
     {
         var open = streamEvent.Open;
-        var start = _last.AttemptStart;
+        var start = streamRequest.StartCase;
+        var resumedAfter = start == SubscribeRequest.StartOneofCase.After ? streamRequest.After : null;
         var first = _opens++ == 0;
         var resumedWithoutGap = !first && open.Recovered;
         if (resumedWithoutGap)
         {
-            output.Error.WriteLine($"notify: reconnected; resumed after {Format(_last.After)} without a gap.");
+            output.Error.WriteLine($"notify: reconnected; resumed after {Format(resumedAfter)} without a gap.");
             return null;
         }
 
@@ -108,12 +111,12 @@ internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest r
 
         return json
             ? JsonLines.Format(streamEvent)
-            : EventText.Line(streamEvent, OpenText.Describe(open, streamEvent.Position ?? new Position(), start, _last.After, request.Since));
+            : EventText.Line(streamEvent, OpenText.Describe(open, streamEvent.Position ?? new Position(), start, resumedAfter, request.Since));
     }
 
-    private async Task WriteResumeHintAsync()
+    private async Task WriteResumeHintAsync(NotifierSubscription subscription)
     {
-        var line = _last.After is { } after
+        var line = subscription.ResumeAfter is { } after
             ? $"notify: last position {Positions.Format(after)}; resume with --after {Positions.Format(after)} (and the same filters)"
             : "notify: no position yet (nothing was received); start again the same way.";
         await output.Error.WriteLineAsync(line).ConfigureAwait(false);
