@@ -16,23 +16,26 @@ namespace NotifyBroker.Grpc.Server.Internal;
 /// </summary>
 internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposable
 {
+    // Every field is paid for by every call: what is rare lives elsewhere (the deadline manager, the compressing
+    // writer) or is recomputed on demand (Peer).
     private readonly HttpContext _httpContext;
+    private readonly ServerCallHandler _handler;
     private readonly ServerCallDeadlineManager? _deadline;
     private Metadata? _requestHeaders;
     private Metadata? _responseTrailers;
-    private string? _peer;
-    private ICompressionProvider? _responseCompression;
+
+    // Set when response messages are compressed: it carries the chosen encoding and a reusable scratch buffer.
     private GrpcMessageWriter? _compressingWriter;
     private PipeWriter? _responseBody;
     private CancellationToken _requestAborted;
     private bool _responseStarted;
     private volatile bool _requestAbortSeen;
 
-    public HttpContextServerCallContext(HttpContext httpContext, GrpcServerRuntime runtime, string method)
+    public HttpContextServerCallContext(HttpContext httpContext, ServerCallHandler handler)
     {
         _httpContext = httpContext;
-        Runtime = runtime;
-        Method = method;
+        _handler = handler;
+        var runtime = handler.Runtime;
 
         var headers = httpContext.Request.Headers;
         var timeout = headers.GrpcTimeout;
@@ -51,17 +54,17 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
         if (runtime.ResponseCompression is { } compression && CompressionProviders.AcceptsEncoding(headers.GrpcAcceptEncoding, compression.EncodingName))
         {
-            _responseCompression = compression;
+            _compressingWriter = CreateCompressingWriter(compression);
         }
     }
 
-    public GrpcServerRuntime Runtime { get; }
+    public GrpcServerRuntime Runtime => _handler.Runtime;
 
-    public override string Method { get; }
+    public override string Method => _handler.FullName;
 
     public override string Host => _httpContext.Request.Host.Value ?? string.Empty;
 
-    public override string Peer => _peer ??= FormatPeer(_httpContext.Connection);
+    public override string Peer => FormatPeer(_httpContext.Connection);
 
     public override DateTime Deadline => _deadline?.Deadline ?? DateTime.MaxValue;
 
@@ -77,7 +80,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     public override string? ResponseEncoding
     {
-        get => _responseCompression?.EncodingName;
+        get => _compressingWriter?.Compression?.EncodingName;
         set
         {
             if (_responseStarted)
@@ -87,7 +90,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
             if (value is null || string.Equals(value, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
             {
-                _responseCompression = null;
+                _compressingWriter = null;
                 return;
             }
 
@@ -95,8 +98,8 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
                 ?? throw new InvalidOperationException($"The server has no compression provider for '{value}'.");
 
             // compression.md: never compress with an encoding the client did not declare; send uncompressed instead.
-            _responseCompression = CompressionProviders.AcceptsEncoding(_httpContext.Request.Headers.GrpcAcceptEncoding, provider.EncodingName)
-                ? provider
+            _compressingWriter = CompressionProviders.AcceptsEncoding(_httpContext.Request.Headers.GrpcAcceptEncoding, provider.EncodingName)
+                ? CreateCompressingWriter(provider)
                 : null;
         }
     }
@@ -269,8 +272,8 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
 
         var output = _responseBody!;
-        var compress = _responseCompression is not null && (flags & WriteFlags.NoCompress) == 0;
-        if (!compress)
+        var writer = _compressingWriter;
+        if (writer is null || (flags & WriteFlags.NoCompress) != 0)
         {
             if (message is not null)
             {
@@ -284,9 +287,6 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             return;
         }
 
-        var writer = _compressingWriter ??= new GrpcMessageWriter(Runtime.MaxSendMessageSize);
-        writer.Compression = _responseCompression;
-        writer.CompressionLevel = Runtime.ResponseCompressionLevel;
         if (message is not null)
         {
             writer.Write(output, message);
@@ -320,11 +320,14 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             MetadataCodec.WriteToHeaders(headers, responseHeaders);
         }
 
-        if (_responseCompression is not null)
+        if (_compressingWriter?.Compression is { } compression)
         {
-            headers.GrpcEncoding = _responseCompression.EncodingName;
+            headers.GrpcEncoding = compression.EncodingName;
         }
     }
+
+    private GrpcMessageWriter CreateCompressingWriter(ICompressionProvider compression) =>
+        new(Runtime.MaxSendMessageSize, compression, Runtime.ResponseCompressionLevel);
 
     private static string FormatPeer(ConnectionInfo connection)
     {

@@ -27,7 +27,7 @@ internal abstract class ServerCallHandler
 
     public string FullName { get; }
 
-    protected GrpcServerRuntime Runtime { get; }
+    public GrpcServerRuntime Runtime { get; }
 
     /// <summary>True for the kinds whose request is a stream of any length (client streaming, duplex).</summary>
     protected abstract bool StreamsRequests { get; }
@@ -58,7 +58,7 @@ internal abstract class ServerCallHandler
         }
 
         httpContext.Response.Headers.ContentType = GrpcResponseStatus.GrpcContentType;
-        var call = new HttpContextServerCallContext(httpContext, Runtime, FullName);
+        var call = new HttpContextServerCallContext(httpContext, this);
         var observer = Runtime.Observer;
         var observerState = observer?.OnCallStarting(call);
 
