@@ -1,14 +1,6 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using NotifyBroker.Client;
-using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Desktop.InMemory;
-using NotifyBroker.Server.Hosting;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Cli.Tests.TestSupport;
 
@@ -18,15 +10,17 @@ namespace NotifyBroker.Cli.Tests.TestSupport;
 /// </summary>
 public sealed class BrokerFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private InProcessBrokerHost? _host;
 
-    public string Address { get; private set; } = "";
+    public string Address => Host.Address;
 
     public NotifierClient Client { get; private set; } = null!;
 
-    public InMemoryDesktop Desktop => (InMemoryDesktop)_app!.Services.GetRequiredService<IDesktop>();
+    public InMemoryDesktop Desktop => Host.Desktop;
 
-    public Task InitializeAsync() => StartOnAsync("http://127.0.0.1:0");
+    private InProcessBrokerHost Host => _host ?? throw new InvalidOperationException("The broker has not been started.");
+
+    public Task InitializeAsync() => StartOnAsync(InProcessBrokerHost.FreePortUrl);
 
     /// <summary>A broker on <paramref name="url"/>: a restart on the port an earlier broker got from the OS.</summary>
     public static async Task<BrokerFixture> StartAsync(string url)
@@ -38,34 +32,19 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     private async Task StartOnAsync(string url)
     {
-        var builder = BrokerHost.CreateBuilder(["--urls", url, "--Desktop:Kind=InMemory"]);
-        builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        _app = BrokerHost.Build(builder);
-        await _app.StartAsync();
-        Address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        Client = new NotifierClient(Address);
+        _host = await InProcessBrokerHost.StartOnAsync(url);
+        Client = new NotifierClient(_host.Address);
     }
 
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _app.StopAsync(timeout.Token);
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
     /// <summary>A name no other test uses, so tests sharing the broker cannot see each other's aliases or messages.</summary>
     public static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
-
-    /// <summary>A host lifetime that leaves the test process's Ctrl+C / SIGTERM alone.</summary>
-    private sealed class InProcessLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -1,7 +1,7 @@
-using NotifyBroker.Client.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Grpc;
 using NotifyBroker.Grpc.Client;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Client.Tests.Calls;
 
@@ -13,8 +13,8 @@ public sealed class UnaryCallTests
     [Fact]
     public async Task Alias_requests_carry_their_server_name_to_the_broker()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         const string Elsewhere = "ELSEWHERE";
 
         var add = await Assert.ThrowsAsync<NotifyException>(() => client.AddAliasAsync(new AddAliasRequest { ServerName = Elsewhere, Name = "pager" }));
@@ -36,8 +36,8 @@ public sealed class UnaryCallTests
     [Fact]
     public async Task A_call_without_its_own_deadline_gets_the_clients_call_timeout()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString(), new NotifierClientOptions { CallTimeout = TimeSpan.Zero });
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { CallTimeout = TimeSpan.Zero });
 
         var byToken = await Assert.ThrowsAsync<NotifyException>(() => client.ListAliasesAsync(new ListAliasesRequest()));
         var byOptions = await Assert.ThrowsAsync<NotifyException>(() => client.ListAliasesAsync(new ListAliasesRequest(), new CallOptions()));
@@ -49,9 +49,9 @@ public sealed class UnaryCallTests
     [Fact]
     public async Task A_per_call_deadline_overrides_the_clients_call_timeout()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var expiring = new NotifierClient(broker.Address.ToString(), new NotifierClientOptions { CallTimeout = TimeSpan.Zero });
-        using var patient = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var expiring = new NotifierClient(broker.Address, new NotifierClientOptions { CallTimeout = TimeSpan.Zero });
+        using var patient = new NotifierClient(broker.Address);
 
         // DateTime.MaxValue is "no deadline"; a later deadline than the client's also wins.
         await expiring.AddAliasAsync(new AddAliasRequest { Name = "ops" }, new CallOptions { Deadline = DateTime.MaxValue });
@@ -66,8 +66,8 @@ public sealed class UnaryCallTests
     [Fact]
     public async Task A_call_cancelled_through_its_options_ends_with_a_cancellation_not_a_broker_error()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 

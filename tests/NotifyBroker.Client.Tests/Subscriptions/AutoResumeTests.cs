@@ -2,6 +2,7 @@ using System.Globalization;
 using NotifyBroker.Client.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Grpc;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Client.Tests.Subscriptions;
 
@@ -22,8 +23,8 @@ public sealed class AutoResumeTests
     public async Task A_subscription_resumes_gap_free_when_the_broker_ends_its_streams()
     {
         const int Messages = 200;
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
@@ -54,8 +55,8 @@ public sealed class AutoResumeTests
     public async Task A_slow_consumer_disconnect_is_resumed_gap_free()
     {
         const int Messages = 300;
-        await using var broker = await InProcessBroker.StartAsync("Broker:SubscriberQueueCapacity=8");
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync("Broker:SubscriberQueueCapacity=8");
+        using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
@@ -80,9 +81,9 @@ public sealed class AutoResumeTests
     public async Task A_subscription_resumes_gap_free_after_its_connection_is_cut()
     {
         const int Messages = 150;
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var proxy = new DroppingProxy(broker.Address);
-        using var sender = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        await using var proxy = new DroppingProxy(new Uri(broker.Address));
+        using var sender = new NotifierClient(broker.Address);
         using var subscriber = new NotifierClient(proxy.Address.ToString());
         await sender.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
@@ -109,8 +110,8 @@ public sealed class AutoResumeTests
     [Fact]
     public async Task Without_auto_resume_the_first_disconnect_ends_the_enumeration_with_its_resume_position()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var options = new SubscriptionOptions { AutoResume = false };
@@ -132,8 +133,8 @@ public sealed class AutoResumeTests
     [Fact]
     public async Task Errors_that_a_resubscribe_cannot_cure_are_thrown_at_once()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
 

@@ -1,5 +1,5 @@
-using NotifyBroker.Client.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Client.Tests.Subscriptions;
 
@@ -11,8 +11,8 @@ public sealed class SubscriptionPositionTests
     [Fact]
     public async Task ResumeAfter_follows_the_yielded_events_and_a_new_subscription_after_it_continues_without_a_gap()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var subscription = client.SubscribeAsync(new SubscribeRequest { Aliases = { "feed" } }, timeout.Token);
@@ -52,8 +52,8 @@ public sealed class SubscriptionPositionTests
     [Fact]
     public async Task After_a_reconnect_StreamRequest_is_the_resume_that_the_new_Open_answers()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var options = new SubscriptionOptions { InitialBackoff = TimeSpan.FromMilliseconds(10), MaxReconnectAttempts = 50 };
@@ -79,8 +79,8 @@ public sealed class SubscriptionPositionTests
     [Fact]
     public async Task A_subscription_is_enumerated_one_at_a_time_and_each_enumeration_starts_from_the_original_request()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        using var client = new NotifierClient(broker.Address.ToString());
+        await using var broker = await InProcessBrokerHost.StartAsync();
+        using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var subscription = client.SubscribeAsync(new SubscribeRequest { Aliases = { "feed" } }, timeout.Token);

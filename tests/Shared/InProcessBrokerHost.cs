@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NotifyBroker.Core;
+using NotifyBroker.Core.Desktop;
+using NotifyBroker.Core.Desktop.InMemory;
+using NotifyBroker.Server.Hosting;
+
+namespace NotifyBroker.Tests.Shared;
+
+/// <summary>
+/// The real broker host (BrokerHost, as Program builds it) inside the test process, on 127.0.0.1 with the in-memory
+/// desktop. Test projects that need a live broker compile this one file in as a linked source
+/// (<c>&lt;Compile Include="../Shared/InProcessBrokerHost.cs" Link="TestSupport/InProcessBrokerHost.cs" /&gt;</c>),
+/// so they share the start-up without depending on each other.
+/// </summary>
+internal sealed class InProcessBrokerHost : IAsyncDisposable
+{
+    /// <summary>Where a host listens unless told otherwise: a port the OS picks.</summary>
+    public const string FreePortUrl = "http://127.0.0.1:0";
+
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private InProcessBrokerHost(WebApplication app, string address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The address the host listens on, e.g. "http://127.0.0.1:40123".</summary>
+    public string Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public Broker Broker => Services.GetRequiredService<Broker>();
+
+    public InMemoryDesktop Desktop => (InMemoryDesktop)Services.GetRequiredService<IDesktop>();
+
+    /// <param name="settings">Configuration as "Key:Sub=value", e.g. "Broker:SubscriberQueueCapacity=8", passed the way a user passes them on the command line.</param>
+    public static Task<InProcessBrokerHost> StartAsync(params string[] settings) => StartOnAsync(FreePortUrl, settings);
+
+    /// <summary>A host on <paramref name="url"/>, e.g. the address of an earlier host, to restart a broker on its port.</summary>
+    /// <param name="url">Where to listen.</param>
+    /// <param name="settings">As for <see cref="StartAsync"/>.</param>
+    public static async Task<InProcessBrokerHost> StartOnAsync(string url, params string[] settings)
+    {
+        string[] args = ["--urls", url, "--Desktop:Kind=InMemory", .. settings.Select(static s => "--" + s)];
+        var builder = BrokerHost.CreateBuilder(args);
+        builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = BrokerHost.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new InProcessBrokerHost(app, address);
+    }
+
+    /// <summary>Stops the host the way a shutdown does (open streams end with BROKER_STOPPING); once.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _app.StopAsync(timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>A host lifetime that leaves the test process's Ctrl+C / SIGTERM alone.</summary>
+    private sealed class InProcessLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
