@@ -16,14 +16,14 @@ internal sealed class SubscribeHandler
 
     private readonly Broker _broker;
     private readonly IHostApplicationLifetime _lifetime;
-    private readonly TimeProvider _time;
+    private readonly StreamWatchdog _watchdog;
     private readonly ILogger _logger;
 
     public SubscribeHandler(Broker broker, IHostApplicationLifetime lifetime, TimeProvider time, ILogger logger)
     {
         _broker = broker;
         _lifetime = lifetime;
-        _time = time;
+        _watchdog = new StreamWatchdog(time, lifetime.ApplicationStopping);
         _logger = logger;
     }
 
@@ -42,7 +42,7 @@ internal sealed class SubscribeHandler
         // Disposing the subscription when the stream ends, however it ends, releases its held aliases.
         using var subscription = _broker.Subscribe(RequestMapping.ToCore(request));
         var pump = new SubscriptionPump(
-            subscription, responseStream, context, keepalive, _broker.Options.SubscriberQueueCapacity, stopping, _time, _logger);
+            subscription, responseStream, context, keepalive, _broker.Options.SubscriberQueueCapacity, _watchdog, stopping, _logger);
         await pump.RunAsync().ConfigureAwait(false);
     }
 }

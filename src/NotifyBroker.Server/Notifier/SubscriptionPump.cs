@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Engine;
@@ -17,38 +19,79 @@ namespace NotifyBroker.Server.Notifier;
 /// keepalive interval, and at the end the status that tells the client why and where to resume.
 /// </summary>
 /// <remarks>
-/// A subscriber that stops reading fills the HTTP/2 flow-control window and the response buffer; our write then waits
-/// (see <see cref="WaitForStalledWriteAsync"/>). While it waits the subscription only holds a cursor into history (no
-/// queue of its own), so a stuck client cannot pin anything beyond those fixed-size buffers.
+/// The pump owns no timer. The <see cref="StreamWatchdog"/> shared by all streams wakes it when a keepalive is due
+/// (by cancelling <see cref="_wake"/>, the token it parks with) and watches flushes that do not finish at once. On the
+/// hot path the pump only stores its phase and counts slow flushes; nothing is allocated per batch.
+/// A subscriber that stops reading fills the HTTP/2 flow-control window and the response buffer, so our flush waits.
+/// Waiting costs nothing beyond the stream's fixed buffers (the subscription is a cursor into history), and a client
+/// that reads again gets what was written and then, once the subscription has fallen more than its capacity behind,
+/// RESOURCE_EXHAUSTED with its resume position. A status cannot overtake data stuck behind HTTP/2 flow control,
+/// though, so a client that stays overflowed and silent for <see cref="StalledStreamGrace"/> (or any stalled stream
+/// when the broker stops) is reset instead: the SDK then resumes from the last event it yielded.
 /// </remarks>
 internal sealed class SubscriptionPump
 {
     /// <summary>Flush at least this often, so one busy stream never holds a long unflushed run of events.</summary>
     private const int MaxBatch = 128;
 
-    /// <summary>How often a write that makes no progress checks whether its subscription has overflowed.</summary>
-    private static readonly TimeSpan StallCheckInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long a flush may make no progress before the watchdog checks whether its subscription has overflowed.</summary>
+    internal static readonly TimeSpan StallCheckInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long an overflowed subscriber may leave a write stalled before its stream is reset.</summary>
     internal static readonly TimeSpan StalledStreamGrace = TimeSpan.FromSeconds(10);
 
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
+    // What the pump is doing, as the watchdog sees it.
+    private const int Running = 0;   // reading or writing what is ready
+    private const int Parked = 1;    // waiting for the next event
+    private const int Writing = 2;   // waiting for a flush (or write) that did not finish at once
+
+    // Why the watchdog reset the stream.
+    private const int NotReset = 0;
+    private const int ResetOverflowed = 1;
+    private const int ResetStopping = 2;
+
+    /// <summary>What a watchdog sweep found a pump needs.</summary>
+    internal enum Attention
+    {
+        None,
+        Wake,
+        Reset,
+    }
+
     private readonly Subscription _subscription;
     private readonly IServerStreamWriter<Event> _stream;
+    private readonly ServerCallContext _context;
+    private readonly HttpContext _httpContext;
     private readonly TimeSpan _keepaliveInterval;
     private readonly long _capacity;
+    private readonly StreamWatchdog _watchdog;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _peer;
     private readonly CancellationToken _callAborted;
     private readonly CancellationToken _brokerStopping;
-    private readonly Action _abort;
     private readonly SubscribeStreamTrace? _trace = SubscribeStreamTrace.ForCurrentStream();
 
     // Everything up to here is in the response stream (written, if not yet flushed): where a stream ended by the
     // watchdog resumes. Never ahead of what the client will receive before the status.
     private StreamPosition _handedOver;
+
+    // The token the pump parks with. The watchdog cancels it to wake the pump; the pump replaces a cancelled one.
+    // Never disposed: it holds no timer, and the watchdog may still be cancelling one the pump has just replaced.
+    private CancellationTokenSource _wake = new();
+
+    // Shared with the watchdog thread.
+    private int _phase;
+    private long _parkedAt;       // timestamp: when the pump last parked after writing something
+    private int _slowWrites;      // counts slow writes, so the watchdog tells one stalled write from the next
+    private int _resetBy;
+
+    // The watchdog's own bookkeeping (sweep thread only).
+    private int _watchedWrite = -1;
+    private long _watchedSince;
+    private long _overflowedAt;
+    private bool _overflowed;
 
     public SubscriptionPump(
         Subscription subscription,
@@ -56,62 +99,124 @@ internal sealed class SubscriptionPump
         ServerCallContext context,
         TimeSpan keepaliveInterval,
         int capacity,
+        StreamWatchdog watchdog,
         CancellationToken brokerStopping,
-        TimeProvider time,
         ILogger logger)
     {
         _subscription = subscription;
         _stream = stream;
+        _context = context;
+        _httpContext = context.HttpContext;
         _keepaliveInterval = keepaliveInterval;
         _capacity = capacity;
-        _time = time;
+        _watchdog = watchdog;
+        _time = watchdog.Time;
         _logger = logger;
-        _peer = context.Peer;
         _callAborted = context.CancellationToken;
         _brokerStopping = brokerStopping;
-        _abort = context.HttpContext.Abort;
         _handedOver = subscription.LastPosition;
     }
 
+    /// <summary>The pump's place in the watchdog's list (guarded by the watchdog's lock).</summary>
+    internal int WatchdogSlot { get; set; } = -1;
+
     public async Task RunAsync()
     {
-        // Cancels a write stuck on a client that does not read; linked to the call so a client cancel also ends it.
-        using var writes = CancellationTokenSource.CreateLinkedTokenSource(_callAborted);
         _stream.WriteOptions = Buffered;
 
-        var open = _subscription.Open;
-        ServerLog.SubscriptionOpened(_logger, _peer, open.Current.ToString(), open.Recovered);
-        await WriteAsync(EventMapping.Open(open, _keepaliveInterval, _time.GetUtcNow()), writes).ConfigureAwait(false);
-        await FlushAsync(writes).ConfigureAwait(false);
-
-        var idle = NewIdleTimer();
+        _watchdog.Add(this);
         try
         {
+            var open = _subscription.Open;
+            ServerLog.SubscriptionOpened(_logger, _context.Peer, open.Current.ToString(), open.Recovered);
+            await WriteAsync(EventMapping.Open(open, _keepaliveInterval, _time.GetUtcNow())).ConfigureAwait(false);
+
             while (true)
             {
-                idle.CancelAfter(_keepaliveInterval);
+                // One flush for everything written since the last one. A flush that does not finish at once is
+                // awaited right here, so it reuses this method's state machine instead of allocating one.
+                var flush = _stream.FlushAsync(_callAborted);
+                if (!flush.IsCompletedSuccessfully)
+                {
+                    EnterSlowWrite();
+                    try
+                    {
+                        await flush.ConfigureAwait(false);
+                    }
+                    catch (Exception) when (WasReset)
+                    {
+                        // The watchdog reset the stream under this flush: ThrowIfReset says why.
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _phase, Running);
+                    }
+
+                    ThrowIfReset();
+                }
+
+                // Wait for the next batch, or until a keepalive is due.
+                var wroteSinceParked = true; // the next park restarts the idle clock
+                var keepalive = false;
                 bool more;
-                try
+                while (true)
                 {
-                    more = await _subscription.WaitToReadAsync(idle.Token).ConfigureAwait(false);
+                    try
+                    {
+                        var wait = _subscription.WaitToReadAsync(_wake.Token);
+                        if (wait.IsCompleted)
+                        {
+                            more = wait.GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            if (wroteSinceParked)
+                            {
+                                Volatile.Write(ref _parkedAt, _time.GetTimestamp());
+                                wroteSinceParked = false;
+                            }
+
+                            Volatile.Write(ref _phase, Parked);
+                            try
+                            {
+                                more = await wait.ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                Volatile.Write(ref _phase, Running);
+                            }
+                        }
+
+                        break;
+                    }
+                    catch (OperationCanceledException) when (_callAborted.IsCancellationRequested)
+                    {
+                        ServerLog.SubscriptionCancelled(_logger, _context.Peer, _subscription.LastPosition.ToString());
+                        return;
+                    }
+                    catch (OperationCanceledException) when (_brokerStopping.IsCancellationRequested)
+                    {
+                        throw StreamEnds.BrokerStopping(_subscription.LastPosition);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The watchdog woke us. Unless that wake was meant for a wait that an event ended meanwhile,
+                        // the stream has been idle for a whole interval.
+                        _wake = new CancellationTokenSource();
+                        if (!wroteSinceParked && _time.GetElapsedTime(Volatile.Read(ref _parkedAt)) >= _keepaliveInterval)
+                        {
+                            keepalive = true;
+                            more = true;
+                            break;
+                        }
+                    }
                 }
-                catch (OperationCanceledException) when (_callAborted.IsCancellationRequested)
+
+                if (keepalive)
                 {
-                    ServerLog.SubscriptionCancelled(_logger, _peer, _subscription.LastPosition.ToString());
-                    return;
-                }
-                catch (OperationCanceledException) when (_brokerStopping.IsCancellationRequested)
-                {
-                    throw StreamEnds.BrokerStopping(_subscription.LastPosition);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Idle for a whole interval: tell the client we are alive and how far the stream has come.
+                    // Tell the client we are alive and how far the stream has come.
                     _handedOver = _subscription.LastPosition;
-                    await WriteAsync(EventMapping.Keepalive(_handedOver, _time.GetUtcNow()), writes).ConfigureAwait(false);
-                    await FlushAsync(writes).ConfigureAwait(false);
-                    idle.Dispose();
-                    idle = NewIdleTimer();
+                    await WriteAsync(EventMapping.Keepalive(_handedOver, _time.GetUtcNow())).ConfigureAwait(false);
                     continue;
                 }
 
@@ -120,40 +225,102 @@ internal sealed class SubscriptionPump
                     throw EndOf(_subscription.Completion);
                 }
 
-                // The timer must not fire while we write; if it already has, start a fresh one.
-                if (!idle.TryReset())
-                {
-                    idle.Dispose();
-                    idle = NewIdleTimer();
-                }
-
                 var written = 0;
                 while (written < MaxBatch && _subscription.TryRead(out var brokerEvent))
                 {
-                    await WriteSerializedAsync(EventMapping.Encode(brokerEvent), writes).ConfigureAwait(false);
+                    var write = _stream.WriteSerializedAsync(EventMapping.Encode(brokerEvent), _callAborted);
+                    if (!write.IsCompletedSuccessfully)
+                    {
+                        await AwaitSlowWriteAsync(write).ConfigureAwait(false);
+                    }
+
                     _handedOver = brokerEvent.Position;
                     _trace?.Delivered(brokerEvent);
                     written++;
                 }
-
-                await FlushAsync(writes).ConfigureAwait(false);
             }
         }
         finally
         {
-            idle.Dispose();
+            _watchdog.Remove(this);
             _trace?.Complete();
         }
     }
 
-    private CancellationTokenSource NewIdleTimer() => CancellationTokenSource.CreateLinkedTokenSource(_callAborted, _brokerStopping);
+    /// <summary>Called by a watchdog sweep, under its lock, for every open pump: what does this one need now?</summary>
+    internal Attention Inspect(long now, bool stopping)
+    {
+        switch (Volatile.Read(ref _phase))
+        {
+            case Parked:
+                if (stopping || _callAborted.IsCancellationRequested)
+                {
+                    return Attention.Wake;
+                }
+
+                return _time.GetElapsedTime(Volatile.Read(ref _parkedAt), now) >= _keepaliveInterval ? Attention.Wake : Attention.None;
+
+            case Writing:
+                var write = Volatile.Read(ref _slowWrites);
+                if (write != _watchedWrite)
+                {
+                    // A slow write we have not seen before: it gets its own check interval and grace period.
+                    _watchedWrite = write;
+                    _watchedSince = now;
+                    _overflowed = false;
+                    return Attention.None;
+                }
+
+                if (_time.GetElapsedTime(_watchedSince, now) < StallCheckInterval)
+                {
+                    return Attention.None;
+                }
+
+                if (stopping)
+                {
+                    return Attention.Reset;
+                }
+
+                if (!_overflowed && _subscription.Lag > _capacity)
+                {
+                    _overflowed = true;
+                    _overflowedAt = now;
+                }
+
+                return _overflowed && _time.GetElapsedTime(_overflowedAt, now) >= StalledStreamGrace ? Attention.Reset : Attention.None;
+
+            default:
+                return Attention.None;
+        }
+    }
+
+    /// <summary>Called by a watchdog sweep, outside its lock, with what <see cref="Inspect"/> found.</summary>
+    internal void Attend(Attention attention, bool stopping)
+    {
+        if (attention == Attention.Wake)
+        {
+            // The pump may have replaced the source or left the wait meanwhile; it tells a stale wake apart.
+            _wake.Cancel();
+            return;
+        }
+
+        if (Volatile.Read(ref _phase) != Writing)
+        {
+            return; // the client took the data meanwhile
+        }
+
+        Volatile.Write(ref _resetBy, stopping ? ResetStopping : ResetOverflowed);
+        ServerLog.StalledStreamReset(_logger, _context.Peer, _handedOver.ToString());
+        ServerTelemetry.StreamResets.Add(1);
+        _httpContext.Abort(); // ends the stalled flush (and the call's token)
+    }
 
     private Exception EndOf(SubscriptionCompletion? completion)
     {
         switch (completion?.Reason)
         {
             case SubscriptionEndReason.Overflow:
-                ServerLog.SlowConsumer(_logger, _peer, completion.ResumeAfter.ToString());
+                ServerLog.SlowConsumer(_logger, _context.Peer, completion.ResumeAfter.ToString());
                 return StreamEnds.SlowConsumer(completion.ResumeAfter, _capacity);
             case SubscriptionEndReason.BrokerStopped:
                 return StreamEnds.BrokerStopping(completion.ResumeAfter);
@@ -163,71 +330,54 @@ internal sealed class SubscriptionPump
         }
     }
 
-    private Task WriteAsync(Event message, CancellationTokenSource writes) =>
-        AwaitWriteAsync(new ValueTask(_stream.WriteAsync(message, writes.Token)), writes);
-
-    private Task WriteSerializedAsync(byte[] message, CancellationTokenSource writes) =>
-        AwaitWriteAsync(_stream.WriteSerializedAsync(message, writes.Token), writes);
-
-    private Task FlushAsync(CancellationTokenSource writes) => AwaitWriteAsync(_stream.FlushAsync(writes.Token), writes);
-
-    private Task AwaitWriteAsync(ValueTask write, CancellationTokenSource writes)
+    private ValueTask WriteAsync(Event message)
     {
-        if (write.IsCompletedSuccessfully)
-        {
-            return Task.CompletedTask;
-        }
-
-        return WaitForStalledWriteAsync(write.AsTask(), writes);
+        var write = _stream.WriteAsync(message, _callAborted);
+        return write.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitSlowWriteAsync(new ValueTask(write));
     }
 
     /// <summary>
-    /// The slow path: the client is not taking data. Waiting costs nothing beyond the stream's fixed buffers (the
-    /// subscription is a cursor into history), and a client that reads again gets what was written and then, once the
-    /// subscription has fallen more than its capacity behind, RESOURCE_EXHAUSTED with its resume position. A status
-    /// cannot overtake data stuck behind HTTP/2 flow control, though, so a client that stays overflowed and silent for
-    /// <see cref="StalledStreamGrace"/> (or any stalled stream when the broker stops) is reset instead: the SDK then
-    /// resumes from the last event it yielded.
+    /// A buffered write that did not finish at once (rare: only flushes wait for the client). Awaited directly, no
+    /// timer and no extra task; the watchdog watches it like a slow flush.
     /// </summary>
-    private async Task WaitForStalledWriteAsync(Task write, CancellationTokenSource writes)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitSlowWriteAsync(ValueTask write)
     {
-        long? overflowedAt = null;
-        while (!write.IsCompleted)
-        {
-            await Task.WhenAny(write, Task.Delay(StallCheckInterval, _time, CancellationToken.None)).ConfigureAwait(false);
-            if (write.IsCompleted)
-            {
-                break;
-            }
-
-            var stopping = _brokerStopping.IsCancellationRequested;
-            if (_subscription.Lag > _capacity)
-            {
-                overflowedAt ??= _time.GetTimestamp();
-            }
-
-            if (stopping || (overflowedAt is { } since && _time.GetElapsedTime(since) >= StalledStreamGrace))
-            {
-                ServerLog.StalledStreamReset(_logger, _peer, _handedOver.ToString());
-                ServerTelemetry.StreamResets.Add(1);
-                _abort();
-                await writes.CancelAsync().ConfigureAwait(false);
-                await SwallowCancellation(write).ConfigureAwait(false);
-                throw stopping ? StreamEnds.BrokerStopping(_handedOver) : StreamEnds.SlowConsumer(_handedOver, _capacity);
-            }
-        }
-
-        await write.ConfigureAwait(false);
-    }
-
-    private static async Task SwallowCancellation(Task write)
-    {
+        EnterSlowWrite();
         try
         {
             await write.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (WasReset)
         {
+            // The watchdog reset the stream under this write: ThrowIfReset says why.
+        }
+        finally
+        {
+            Volatile.Write(ref _phase, Running);
+        }
+
+        ThrowIfReset();
+    }
+
+    private bool WasReset => Volatile.Read(ref _resetBy) != NotReset;
+
+    /// <summary>The client is not taking data as fast as we write: from here on the watchdog watches this write.</summary>
+    private void EnterSlowWrite()
+    {
+        Volatile.Write(ref _slowWrites, _slowWrites + 1);
+        Volatile.Write(ref _phase, Writing);
+    }
+
+    /// <summary>After a slow write: end with the status that says why, if the watchdog reset the stream under it.</summary>
+    private void ThrowIfReset()
+    {
+        switch (Volatile.Read(ref _resetBy))
+        {
+            case ResetStopping:
+                throw StreamEnds.BrokerStopping(_handedOver);
+            case ResetOverflowed:
+                throw StreamEnds.SlowConsumer(_handedOver, _capacity);
         }
     }
 }

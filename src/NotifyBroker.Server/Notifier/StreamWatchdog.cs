@@ -1,0 +1,126 @@
+namespace NotifyBroker.Server.Notifier;
+
+/// <summary>
+/// The one timer behind every Subscribe stream's keepalives and stalled-write checks. Every
+/// <see cref="Resolution"/> it looks at each open <see cref="SubscriptionPump"/>: a pump parked for longer than its
+/// keepalive interval (or whose call was cancelled, or once the broker is stopping) is woken; a pump whose flush has
+/// made no progress is checked for overflow and reset after the grace period. Pumps themselves hold no timer and
+/// arm nothing per batch: on the hot path they only store a phase and a counter, and a stamp when they park.
+/// </summary>
+/// <remarks>
+/// The timer runs only while a stream is open. A sweep costs a few field reads per open stream, far less than a
+/// timer per stream re-armed on every batch, and nothing per event.
+/// </remarks>
+internal sealed class StreamWatchdog
+{
+    /// <summary>How often the pumps are looked at: keepalives and stall checks may come this much late, never early.</summary>
+    internal static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(50);
+
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _brokerStopping;
+    private readonly Lock _sync = new();
+
+    // Open pumps, densely packed; each knows its own slot so that leaving is O(1). Guarded by _sync.
+    private SubscriptionPump[] _pumps = new SubscriptionPump[16];
+    private int _count;
+    private ITimer? _timer;
+
+    // Sweep-thread state: one sweep at a time (a slow sweep makes the next tick skip, not overlap).
+    private int _sweeping;
+    private readonly List<(SubscriptionPump Pump, SubscriptionPump.Attention Attention)> _due = [];
+
+    public StreamWatchdog(TimeProvider time, CancellationToken brokerStopping)
+    {
+        _time = time;
+        _brokerStopping = brokerStopping;
+
+        // Stopping wakes every parked stream and resets stalled ones now, not at the next tick.
+        brokerStopping.UnsafeRegister(static state => ((StreamWatchdog)state!).Sweep(), this);
+    }
+
+    public TimeProvider Time => _time;
+
+    public void Add(SubscriptionPump pump)
+    {
+        lock (_sync)
+        {
+            if (_count == _pumps.Length)
+            {
+                Array.Resize(ref _pumps, _pumps.Length * 2);
+            }
+
+            pump.WatchdogSlot = _count;
+            _pumps[_count++] = pump;
+            if (_timer is null)
+            {
+                // No ExecutionContext (the first stream's trace and log scopes) flows into the shared timer.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _timer = _time.CreateTimer(static state => ((StreamWatchdog)state!).Sweep(), this, Resolution, Resolution);
+                }
+            }
+        }
+    }
+
+    public void Remove(SubscriptionPump pump)
+    {
+        lock (_sync)
+        {
+            var slot = pump.WatchdogSlot;
+            var last = _pumps[--_count];
+            _pumps[slot] = last;
+            last.WatchdogSlot = slot;
+            _pumps[_count] = null!;
+            pump.WatchdogSlot = -1;
+
+            if (_count == 0)
+            {
+                _timer?.Dispose();
+                _timer = null;
+            }
+
+            // Give memory back after a crowd of subscribers has left.
+            if (_pumps.Length > 64 && _count < _pumps.Length / 4)
+            {
+                Array.Resize(ref _pumps, _pumps.Length / 2);
+            }
+        }
+    }
+
+    private void Sweep()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _time.GetTimestamp();
+            var stopping = _brokerStopping.IsCancellationRequested;
+            lock (_sync)
+            {
+                for (var i = 0; i < _count; i++)
+                {
+                    var pump = _pumps[i];
+                    var attention = pump.Inspect(now, stopping);
+                    if (attention != SubscriptionPump.Attention.None)
+                    {
+                        _due.Add((pump, attention));
+                    }
+                }
+            }
+
+            // Outside the lock: waking runs cancellation callbacks and resetting aborts a stream in Kestrel.
+            foreach (var (pump, attention) in _due)
+            {
+                pump.Attend(attention, stopping);
+            }
+        }
+        finally
+        {
+            _due.Clear();
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+}
