@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Google.Protobuf.WellKnownTypes;
 using NotifyBroker.Cli.Parsing;
+using NotifyBroker.Contracts.V1;
 
 namespace NotifyBroker.Cli.Commands;
 
@@ -10,73 +12,46 @@ namespace NotifyBroker.Cli.Commands;
 /// </summary>
 internal static class ValueParsers
 {
-    public static Option<TimeSpan?> DurationOption(string name, string description) => new(name)
-    {
-        Description = description + "; " + Durations.Syntax + ".",
-        HelpName = "duration",
-        CustomParser = static result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (Durations.TryParse(text, out var duration))
+    /// <summary>A parse of one value's text, the shape of the Parsing/ helpers.</summary>
+    private delegate bool TryParse<T>(string text, out T value);
+
+    public static Option<TimeSpan?> DurationOption(string name, string description) =>
+        SingleValueOption<TimeSpan?>(name, description + "; " + Durations.Syntax + ".", "duration", Durations.Syntax,
+            static (string text, out TimeSpan? value) =>
             {
-                return duration;
-            }
+                var parsed = Durations.TryParse(text, out var duration);
+                value = duration;
+                return parsed;
+            });
 
-            result.AddError($"'{text}' is not {Durations.Syntax}.");
-            return null;
-        },
-    };
+    public static Option<uint> UInt32Option(string name, string description) =>
+        SingleValueOption<uint>(name, description + "; decimal or 0x hex.", "n", "a 32-bit unsigned number (decimal or 0x hex)", Numbers.TryParseUInt32);
 
-    public static Option<uint> UInt32Option(string name, string description) => new(name)
-    {
-        Description = description + "; decimal or 0x hex.",
-        HelpName = "n",
-        CustomParser = static result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (Numbers.TryParseUInt32(text, out var value))
+    public static Option<ulong> UInt64Option(string name, string description) =>
+        SingleValueOption<ulong>(name, description + "; decimal or 0x hex.", "n", "a 64-bit unsigned number (decimal or 0x hex)", Numbers.TryParseUInt64);
+
+    public static Option<long> Int64Option(string name, string description) =>
+        SingleValueOption<long>(name, description + "; decimal (may be negative) or 0x hex.", "n", "a 64-bit number (decimal or 0x hex)", Numbers.TryParseInt64);
+
+    /// <summary>A position to resume after, as `notify subscribe` prints them.</summary>
+    public static Option<Position?> PositionOption(string name, string description) =>
+        SingleValueOption<Position?>(name, description, "offset@epoch", $"a position ({Positions.Syntax})",
+            static (string text, out Position? value) =>
             {
-                return value;
-            }
+                var parsed = Positions.TryParse(text, out var position);
+                value = position;
+                return parsed;
+            });
 
-            result.AddError($"'{text}' is not a 32-bit unsigned number (decimal or 0x hex).");
-            return 0;
-        },
-    };
-
-    public static Option<ulong> UInt64Option(string name, string description) => new(name)
-    {
-        Description = description + "; decimal or 0x hex.",
-        HelpName = "n",
-        CustomParser = static result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (Numbers.TryParseUInt64(text, out var value))
+    /// <summary>A point in time: ISO 8601, or a duration back from when the command line is parsed.</summary>
+    public static Option<Timestamp?> SinceOption(string name, string description) =>
+        SingleValueOption<Timestamp?>(name, description, "time", Times.Syntax,
+            static (string text, out Timestamp? value) =>
             {
-                return value;
-            }
-
-            result.AddError($"'{text}' is not a 64-bit unsigned number (decimal or 0x hex).");
-            return 0;
-        },
-    };
-
-    public static Option<long> Int64Option(string name, string description) => new(name)
-    {
-        Description = description + "; decimal (may be negative) or 0x hex.",
-        HelpName = "n",
-        CustomParser = static result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (Numbers.TryParseInt64(text, out var value))
-            {
-                return value;
-            }
-
-            result.AddError($"'{text}' is not a 64-bit number (decimal or 0x hex).");
-            return 0;
-        },
-    };
+                var parsed = Times.TryParseSince(text, DateTimeOffset.UtcNow, out var time);
+                value = parsed ? Timestamp.FromDateTimeOffset(time) : null;
+                return parsed;
+            });
 
     /// <summary>A BSF_*/BSM_* list: names (prefix optional, any case) and numbers, separated by commas or '|'.</summary>
     public static Option<uint> BitsOption(string name, BitNames names, string description) => new(name)
@@ -104,5 +79,21 @@ internal static class ValueParsers
         Arity = ArgumentArity.OneOrMore,
     };
 
-    public static string SingleToken(ArgumentResult result) => result.Tokens.Single().Value;
+    /// <param name="expected">What a good value is, for "'x' is not {expected}.".</param>
+    private static Option<T> SingleValueOption<T>(string name, string description, string helpName, string expected, TryParse<T> tryParse) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (tryParse(text, out var value))
+            {
+                return value;
+            }
+
+            result.AddError($"'{text}' is not {expected}.");
+            return default!;
+        },
+    };
 }

@@ -28,38 +28,8 @@ internal static class SubscribeCommand
             Description = "Hold this alias while the tail runs: it exists, and sends to it arrive here. Repeatable.",
             HelpName = "alias",
         };
-        var after = new Option<Position?>("--after")
-        {
-            Description = "Resume after this position (" + Positions.Syntax + "), without a gap if history still holds it.",
-            HelpName = "offset@epoch",
-            CustomParser = static result =>
-            {
-                var text = ValueParsers.SingleToken(result);
-                if (Positions.TryParse(text, out var position))
-                {
-                    return position;
-                }
-
-                result.AddError($"'{text}' is not a position ({Positions.Syntax}).");
-                return null;
-            },
-        };
-        var since = new Option<Timestamp?>("--since")
-        {
-            Description = "Replay what history holds since then: " + Times.Syntax + ".",
-            HelpName = "time",
-            CustomParser = static result =>
-            {
-                var text = ValueParsers.SingleToken(result);
-                if (Times.TryParseSince(text, DateTimeOffset.UtcNow, out var time))
-                {
-                    return Timestamp.FromDateTimeOffset(time);
-                }
-
-                result.AddError($"'{text}' is not {Times.Syntax}.");
-                return null;
-            },
-        };
+        var after = ValueParsers.PositionOption("--after", "Resume after this position (" + Positions.Syntax + "), without a gap if history still holds it.");
+        var since = ValueParsers.SinceOption("--since", "Replay what history holds since then: " + Times.Syntax + ".");
         var keepalive = ValueParsers.DurationOption("--keepalive", "Ask for a keepalive this often when nothing happens; default: the broker's");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show keepalives too." };
 
