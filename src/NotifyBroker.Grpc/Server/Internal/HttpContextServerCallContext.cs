@@ -139,7 +139,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
     }
 
-    /// <summary>The response body. Call only after <see cref="StartResponse"/> (a message or the headers went out).</summary>
+    /// <summary>The response body: kept from the moment the response starts, looked up before that.</summary>
     internal PipeWriter ResponseBody => _responseBody ?? _httpContext.Response.BodyWriter;
 
     /// <summary>
