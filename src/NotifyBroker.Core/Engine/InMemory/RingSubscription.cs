@@ -26,6 +26,7 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
     private readonly ulong _replayEnd;
 
     private ulong _cursor;          // the last offset consumed or skipped
+    private ulong _wokenFor;        // an offset the publisher found this filter passes (0: none), so the reader need not check it again
     private int _waitState;         // Idle or Waiting; whoever moves it Waiting -> Idle completes the signal
     private int _endReason;         // 0 while open, else a SubscriptionEndReason
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
@@ -173,6 +174,7 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
             return true;
         }
 
+        Volatile.Write(ref _wokenFor, published.Position.Offset);
         Signal(true);
         return false;
     }
@@ -225,7 +227,7 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
                 return false;
             }
 
-            if (_filter.Matches(candidate.Body))
+            if (candidate.Position.Offset == Volatile.Read(ref _wokenFor) || _filter.Matches(candidate.Body))
             {
                 next = candidate;
                 return true;
