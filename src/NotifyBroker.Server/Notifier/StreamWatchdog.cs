@@ -1,20 +1,27 @@
 namespace NotifyBroker.Server.Notifier;
 
 /// <summary>
-/// The one timer behind every Subscribe stream's keepalives and stalled-write checks. Every
-/// <see cref="Resolution"/> it looks at each open <see cref="SubscriptionPump"/>: a pump parked for longer than its
-/// keepalive interval (or whose call was cancelled, or once the broker is stopping) is woken; a pump whose flush has
-/// made no progress is checked for overflow and reset after the grace period. Pumps themselves hold no timer and
-/// arm nothing per batch: on the hot path they only store a phase and a counter, and a stamp when they park.
+/// The one timer behind every Subscribe stream's keepalives and stalled-write checks. Every tick it looks at each open
+/// <see cref="SubscriptionPump"/>: a pump parked for longer than its keepalive interval (or once the broker is
+/// stopping) is woken; a pump whose write has made no progress is checked for overflow and reset after the grace
+/// period. Pumps themselves hold no timer and arm nothing per batch: on the hot path they only store a phase and a
+/// counter, and a timestamp when they park.
 /// </summary>
 /// <remarks>
-/// The timer runs only while a stream is open. A sweep costs a few field reads per open stream, far less than a
-/// timer per stream re-armed on every batch, and nothing per event.
+/// The timer runs only while a stream is open, every <see cref="FineResolution"/> while some stream has a short
+/// keepalive interval and every <see cref="CoarseResolution"/> otherwise: a sweep touches every open stream, so at
+/// thousands of streams it should not run more often than the keepalives need.
 /// </remarks>
 internal sealed class StreamWatchdog
 {
-    /// <summary>How often the pumps are looked at: keepalives and stall checks may come this much late, never early.</summary>
-    internal static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(50);
+    /// <summary>The tick while some stream's keepalive interval is short: its keepalives come at most this much late.</summary>
+    internal static readonly TimeSpan FineResolution = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The tick otherwise: keepalives at most this much late (5% of the shortest interval), stall checks too.</summary>
+    internal static readonly TimeSpan CoarseResolution = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Keepalive intervals below this need the fine tick.</summary>
+    internal static readonly TimeSpan ShortKeepalive = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _time;
     private readonly CancellationToken _brokerStopping;
@@ -23,7 +30,9 @@ internal sealed class StreamWatchdog
     // Open pumps, densely packed; each knows its own slot so that leaving is O(1). Guarded by _sync.
     private SubscriptionPump[] _pumps = new SubscriptionPump[16];
     private int _count;
+    private int _shortKeepalives;
     private ITimer? _timer;
+    private TimeSpan _period;
 
     // Sweep-thread state: one sweep at a time (a slow sweep makes the next tick skip, not overlap).
     private int _sweeping;
@@ -51,13 +60,23 @@ internal sealed class StreamWatchdog
 
             pump.WatchdogSlot = _count;
             _pumps[_count++] = pump;
+            if (pump.KeepaliveInterval < ShortKeepalive)
+            {
+                _shortKeepalives++;
+            }
+
             if (_timer is null)
             {
                 // No ExecutionContext (the first stream's trace and log scopes) flows into the shared timer.
                 using (ExecutionContext.SuppressFlow())
                 {
-                    _timer = _time.CreateTimer(static state => ((StreamWatchdog)state!).Sweep(), this, Resolution, Resolution);
+                    _period = PeriodUnderLock();
+                    _timer = _time.CreateTimer(static state => ((StreamWatchdog)state!).Sweep(), this, _period, _period);
                 }
+            }
+            else
+            {
+                AdjustPeriodUnderLock();
             }
         }
     }
@@ -72,11 +91,19 @@ internal sealed class StreamWatchdog
             last.WatchdogSlot = slot;
             _pumps[_count] = null!;
             pump.WatchdogSlot = -1;
+            if (pump.KeepaliveInterval < ShortKeepalive)
+            {
+                _shortKeepalives--;
+            }
 
             if (_count == 0)
             {
                 _timer?.Dispose();
                 _timer = null;
+            }
+            else
+            {
+                AdjustPeriodUnderLock();
             }
 
             // Give memory back after a crowd of subscribers has left.
@@ -84,6 +111,18 @@ internal sealed class StreamWatchdog
             {
                 Array.Resize(ref _pumps, _pumps.Length / 2);
             }
+        }
+    }
+
+    private TimeSpan PeriodUnderLock() => _shortKeepalives > 0 ? FineResolution : CoarseResolution;
+
+    private void AdjustPeriodUnderLock()
+    {
+        var period = PeriodUnderLock();
+        if (period != _period)
+        {
+            _period = period;
+            _timer!.Change(period, period);
         }
     }
 

@@ -120,10 +120,14 @@ internal sealed class SubscriptionPump
     /// <summary>The pump's place in the watchdog's list (guarded by the watchdog's lock).</summary>
     internal int WatchdogSlot { get; set; } = -1;
 
+    internal TimeSpan KeepaliveInterval => _keepaliveInterval;
+
     public async Task RunAsync()
     {
         _stream.WriteOptions = Buffered;
 
+        // A client that goes away wakes a parked pump at once (the watchdog would only notice at its next tick).
+        using var cancelled = _callAborted.UnsafeRegister(static state => ((SubscriptionPump)state!).Wake(), this);
         _watchdog.Add(this);
         try
         {
@@ -163,6 +167,7 @@ internal sealed class SubscriptionPump
                 {
                     try
                     {
+                        _callAborted.ThrowIfCancellationRequested();
                         var wait = _subscription.WaitToReadAsync(_wake.Token);
                         if (wait.IsCompleted)
                         {
@@ -201,8 +206,9 @@ internal sealed class SubscriptionPump
                     catch (OperationCanceledException)
                     {
                         // The watchdog woke us. Unless that wake was meant for a wait that an event ended meanwhile,
-                        // the stream has been idle for a whole interval.
-                        _wake = new CancellationTokenSource();
+                        // the stream has been idle for a whole interval. (A full fence: a client cancel that comes
+                        // now either sees the new source or is seen by the next wait's check below.)
+                        Interlocked.Exchange(ref _wake, new CancellationTokenSource());
                         if (!wroteSinceParked && _time.GetElapsedTime(Volatile.Read(ref _parkedAt)) >= _keepaliveInterval)
                         {
                             keepalive = true;
@@ -299,8 +305,7 @@ internal sealed class SubscriptionPump
     {
         if (attention == Attention.Wake)
         {
-            // The pump may have replaced the source or left the wait meanwhile; it tells a stale wake apart.
-            _wake.Cancel();
+            Wake();
             return;
         }
 
@@ -309,11 +314,18 @@ internal sealed class SubscriptionPump
             return; // the client took the data meanwhile
         }
 
-        Volatile.Write(ref _resetBy, stopping ? ResetStopping : ResetOverflowed);
+        if (Interlocked.CompareExchange(ref _resetBy, stopping ? ResetStopping : ResetOverflowed, NotReset) != NotReset)
+        {
+            return; // already reset; the write has not returned yet
+        }
+
         ServerLog.StalledStreamReset(_logger, _context.Peer, _handedOver.ToString());
         ServerTelemetry.StreamResets.Add(1);
         _httpContext.Abort(); // ends the stalled flush (and the call's token)
     }
+
+    /// <summary>Cancel the token the pump parks with. The pump may have left the wait meanwhile; it tells a stale wake apart.</summary>
+    private void Wake() => Volatile.Read(ref _wake).Cancel();
 
     private Exception EndOf(SubscriptionCompletion? completion)
     {
