@@ -101,15 +101,43 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
 
     private ValueTask<FlushResult> StartFlush(CancellationToken cancellationToken)
     {
+        var deadline = call.DeadlineManager;
         try
         {
-            return call.ResponseBody.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
+            if (deadline is null)
+            {
+                return call.ResponseBody.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
+            }
+
+            // Started inside a write section, so the deadline knows whether a flush is stuck when it strikes.
+            deadline.EnterWrite();
+            try
+            {
+                var flush = call.ResponseBody.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
+                if (!flush.IsCompleted)
+                {
+                    deadline.SetFlushPending(true);
+                }
+
+                return flush;
+            }
+            finally
+            {
+                deadline.ExitWrite();
+            }
         }
         catch
         {
             _writing = false;
             throw;
         }
+    }
+
+    /// <summary>Ends a write whose flush did not complete at once.</summary>
+    private void EndPendingFlush()
+    {
+        call.DeadlineManager?.SetFlushPending(false);
+        _writing = false;
     }
 
     /// <summary>
@@ -143,7 +171,7 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
         }
         finally
         {
-            _writing = false;
+            EndPendingFlush();
         }
     }
 
@@ -157,13 +185,15 @@ internal sealed class HttpContextStreamWriter<T>(HttpContextServerCallContext ca
         }
         finally
         {
-            _writing = false;
+            EndPendingFlush();
         }
     }
 
     private void CheckFlushResult(FlushResult result)
     {
-        if (result.IsCanceled || (result.IsCompleted && (call.CancellationToken.IsCancellationRequested || call.IsRequestAborted)))
+        // Completed: the server side of the stream is gone (the client reset it, the connection dropped, or the
+        // deadline ended it); nothing written from now on would be read.
+        if (result.IsCanceled || result.IsCompleted)
         {
             throw new OperationCanceledException("The response stream was canceled.", call.CancellationToken);
         }

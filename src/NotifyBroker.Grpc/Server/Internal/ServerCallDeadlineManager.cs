@@ -35,6 +35,7 @@ internal sealed class ServerCallDeadlineManager : IDisposable
     private TaskCompletionSource? _exceededHandled;
     private int _state;
     private bool _writerActive;
+    private bool _flushPending;
 
     public ServerCallDeadlineManager(HttpContextServerCallContext call, TimeSpan timeout, CancellationToken requestAborted)
     {
@@ -80,6 +81,12 @@ internal sealed class ServerCallDeadlineManager : IDisposable
     }
 
     public void ExitWrite() => Volatile.Write(ref _writerActive, false);
+
+    /// <summary>
+    /// Whether a flush of the response is still running (set inside an <see cref="EnterWrite"/> section when a
+    /// flush doesn't complete at once, cleared when it has). Such a flush waits on HTTP/2 flow control.
+    /// </summary>
+    public void SetFlushPending(bool pending) => Volatile.Write(ref _flushPending, pending);
 
     public void Dispose()
     {
@@ -140,22 +147,27 @@ internal sealed class ServerCallDeadlineManager : IDisposable
             // The other half of EnterWrite's handshake: from here on a writer either shows as active or sees Exceeded.
             Interlocked.MemoryBarrierProcessWide();
 
-            // First the token: a handler blocked in a write or a read wakes up instead of holding the response.
-            try
-            {
-                await _cancellation.CancelAsync().ConfigureAwait(false);
-            }
-            catch (AggregateException)
-            {
-                // A handler's cancellation callback threw; the deadline still has to be enforced.
-            }
-
-            // A message being serialized right now is finished first (microseconds: no write waits on I/O).
+            // A message being serialized right now is finished first (microseconds: no write waits on I/O). After
+            // that no write or flush can start, so _flushPending can only go from true to false.
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _writerActive))
             {
                 spinner.SpinOnce();
             }
+
+            var reset = httpContext.Features.Get<IHttpResetFeature>();
+            if (Volatile.Read(ref _flushPending) && reset is not null)
+            {
+                // Messages are stuck behind flow control: trailers could not overtake them. End the stream now
+                // with CANCEL, and before cancelling the token: a flush cancelled through its token makes Kestrel
+                // reset the stream itself, with INTERNAL_ERROR. The reset also completes the pending flush.
+                reset.Reset(GrpcProtocolConstants.Http2CancelErrorCode);
+                await CancelTokenAsync().ConfigureAwait(false);
+                return;
+            }
+
+            // The token: a handler blocked in a read (or any wait of its own) wakes up.
+            await CancelTokenAsync().ConfigureAwait(false);
 
             _call.WriteDeadlineStatus(GrpcProtocolStatus.DeadlineExceeded);
 
@@ -165,7 +177,7 @@ internal sealed class ServerCallDeadlineManager : IDisposable
                 await body.CompleteAsync().ConfigureAwait(false);
             }
 
-            httpContext.Features.Get<IHttpResetFeature>()?.Reset(GrpcProtocolConstants.Http2CancelErrorCode);
+            reset?.Reset(GrpcProtocolConstants.Http2CancelErrorCode);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -175,6 +187,18 @@ internal sealed class ServerCallDeadlineManager : IDisposable
         finally
         {
             _exceededHandled!.TrySetResult();
+        }
+    }
+
+    private async Task CancelTokenAsync()
+    {
+        try
+        {
+            await _cancellation.CancelAsync().ConfigureAwait(false);
+        }
+        catch (AggregateException)
+        {
+            // A handler's cancellation callback threw; the deadline still has to be enforced.
         }
     }
 }
