@@ -27,6 +27,7 @@ public sealed class Broker : IAsyncDisposable
     private readonly BroadcastOperation _broadcast;
     private readonly SubscribeOperation _subscribe;
     private readonly IDisposable _historyTracking;
+    private readonly Action<ListenerPublishFailure>? _listenerPublishFailed;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private bool _listening;
 
@@ -34,7 +35,16 @@ public sealed class Broker : IAsyncDisposable
     /// <param name="options">Settings; validated here.</param>
     /// <param name="timeProvider">The clock (tests pass their own).</param>
     /// <param name="engine">History and fan-out; an in-memory engine when null. A given engine stays the caller's to dispose.</param>
-    public Broker(IDesktop desktop, BrokerOptions options, TimeProvider? timeProvider = null, IBrokerEngine? engine = null)
+    /// <param name="listenerPublishFailed">
+    /// Called when a message the listener received cannot be published (the host logs it as an error: the message is
+    /// lost, and a Broadcast caller was told it was delivered). Runs on the desktop's message-loop thread: keep it short.
+    /// </param>
+    public Broker(
+        IDesktop desktop,
+        BrokerOptions options,
+        TimeProvider? timeProvider = null,
+        IBrokerEngine? engine = null,
+        Action<ListenerPublishFailure>? listenerPublishFailed = null)
     {
         ArgumentNullException.ThrowIfNull(desktop);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +52,7 @@ public sealed class Broker : IAsyncDisposable
         var time = timeProvider ?? TimeProvider.System;
 
         _desktop = desktop;
+        _listenerPublishFailed = listenerPublishFailed;
         Options = options;
         Name = string.IsNullOrEmpty(options.Name) ? desktop.HostName : options.Name;
         _ownsEngine = engine is null;
@@ -85,7 +96,7 @@ public sealed class Broker : IAsyncDisposable
                 return;
             }
 
-            await _desktop.StartListeningAsync(new ListenerSink(_engine, _desktop), cancellationToken).ConfigureAwait(false);
+            await _desktop.StartListeningAsync(new ListenerSink(_engine, _desktop, _listenerPublishFailed), cancellationToken).ConfigureAwait(false);
             _listening = true;
         }
         finally

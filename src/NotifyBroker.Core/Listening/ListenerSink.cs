@@ -9,17 +9,20 @@ namespace NotifyBroker.Core.Listening;
 
 /// <summary>
 /// Receives what the listener window receives and publishes it as an event. Runs on the desktop's message-loop
-/// thread, so it only decodes, appends to history and returns; it never throws into the window procedure.
+/// thread, so it only decodes, appends to history and returns; it never throws into the window procedure. A message
+/// it cannot publish is handed to the host's failure hook, so that it is not lost silently.
 /// </summary>
 internal sealed class ListenerSink : IWindowMessageSink
 {
     private readonly IBrokerEngine _engine;
     private readonly IDesktop _desktop;
+    private readonly Action<ListenerPublishFailure>? _publishFailed;
 
-    public ListenerSink(IBrokerEngine engine, IDesktop desktop)
+    public ListenerSink(IBrokerEngine engine, IDesktop desktop, Action<ListenerPublishFailure>? publishFailed)
     {
         _engine = engine;
         _desktop = desktop;
+        _publishFailed = publishFailed;
     }
 
     public void OnWindowMessage(in ReceivedWindowMessage message)
@@ -67,6 +70,20 @@ internal sealed class ListenerSink : IWindowMessageSink
             activity?.AddException(error);
             activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             BrokerTelemetry.PublishFailures.Add(1);
+            ReportPublishFailure(new ListenerPublishFailure(message.MessageId, OriginOf(in message), error));
+        }
+    }
+
+    private void ReportPublishFailure(ListenerPublishFailure failure)
+    {
+        try
+        {
+            _publishFailed?.Invoke(failure);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The hook is the host's (a logger); a fault in it must not escape into the window procedure either, and
+            // there is nowhere left to report it: the failure counter above has already recorded the lost message.
         }
     }
 
@@ -76,10 +93,13 @@ internal sealed class ListenerSink : IWindowMessageSink
         message.WParam,
         message.LParam,
         message.Payload,
-        message.FromBroadcastRpc ? WindowMessageOrigin.BroadcastRpc : WindowMessageOrigin.Desktop,
+        OriginOf(in message),
         _desktop.HostName,
         correlation?.SentAt,
         message.ReceivedAt,
         message.BroadcastFlags,
         WindowMessageDecoder.Decode(message.MessageId, message.WParam, message.LParam, message.Payload));
+
+    private static WindowMessageOrigin OriginOf(in ReceivedWindowMessage message) =>
+        message.FromBroadcastRpc ? WindowMessageOrigin.BroadcastRpc : WindowMessageOrigin.Desktop;
 }

@@ -1,6 +1,7 @@
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Engine;
 using NotifyBroker.Core.Events;
+using NotifyBroker.Core.Listening;
 using NotifyBroker.Core.Policy;
 using NotifyBroker.Core.Subscriptions;
 using NotifyBroker.Core.Tests.TestSupport;
@@ -114,16 +115,52 @@ public class ListenerTests
     }
 
     [Fact]
-    public async Task A_publish_that_fails_never_throws_into_the_window_procedure()
+    public async Task A_publish_that_fails_never_throws_into_the_window_procedure_and_is_reported_to_the_host()
     {
+        var failures = new List<ListenerPublishFailure>();
         var desktop = new NotifyBroker.Core.Desktop.InMemory.InMemoryDesktop();
         var engine = new NotifyBroker.Core.Engine.InMemory.InMemoryEngine(10, TimeSpan.FromHours(1));
-        await using var broker = new Broker(desktop, new BrokerOptions(), engine: engine);
+        await using var broker = new Broker(desktop, new BrokerOptions(), engine: engine, listenerPublishFailed: failures.Add);
+        await broker.StartAsync();
+        engine.Dispose();
+
+        var result = await broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = 0xC000 });
+
+        // The caller is told the listener got it, so the loss must reach the host, naming the message and the cause.
+        Assert.Equal((1, 1), (result.Result, result.Delivered));
+        var failure = Assert.Single(failures);
+        Assert.Equal((0xC000u, WindowMessageOrigin.BroadcastRpc), (failure.MessageId, failure.Origin));
+        Assert.IsType<ObjectDisposedException>(failure.Error);
+    }
+
+    [Fact]
+    public async Task A_failure_hook_that_throws_does_not_throw_into_the_window_procedure_either()
+    {
+        var reported = 0;
+        var desktop = new NotifyBroker.Core.Desktop.InMemory.InMemoryDesktop();
+        var engine = new NotifyBroker.Core.Engine.InMemory.InMemoryEngine(10, TimeSpan.FromHours(1));
+        await using var broker = new Broker(desktop, new BrokerOptions(), engine: engine,
+            listenerPublishFailed: _ => throw new InvalidOperationException($"hook failure {++reported}"));
         await broker.StartAsync();
         engine.Dispose();
 
         var result = await broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = 0xC000 });
 
         Assert.Equal((1, 1), (result.Result, result.Delivered));
+        Assert.Equal(1, reported);
+    }
+
+    [Fact]
+    public async Task A_message_that_is_published_is_not_reported_as_a_failure()
+    {
+        var failures = new List<ListenerPublishFailure>();
+        var desktop = new NotifyBroker.Core.Desktop.InMemory.InMemoryDesktop();
+        await using var broker = new Broker(desktop, new BrokerOptions(), listenerPublishFailed: failures.Add);
+        await broker.StartAsync();
+
+        await broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = 0xC000 });
+
+        Assert.Equal(1, broker.GetHistoryState().Count);
+        Assert.Empty(failures);
     }
 }
