@@ -54,22 +54,33 @@ public sealed class AutoResumeTests
     [Fact]
     public async Task A_slow_consumer_disconnect_is_resumed_gap_free()
     {
-        const int Messages = 300;
+        // 600 events of ~1 KB are far more than the stalled stream can park: the client's HTTP/2 stream window
+        // (64 KiB), Kestrel's response buffer and the broker's queue of 8 together hold a fraction of them.
+        const int Messages = 600;
         await using var broker = await InProcessBrokerHost.StartAsync("Broker:SubscriberQueueCapacity=8");
         using var client = new NotifierClient(broker.Address);
         await client.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
         var opened = new TaskCompletionSource();
+        var allSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // The consumer dawdles while the sender floods big messages: the broker cuts it off as a slow consumer.
+        // The consumer stops at its first message until every message was sent, so the broker's queue for it
+        // overflows whatever the machine's speed and the broker cuts it off as a slow consumer.
         var reading = ReadTextsAsync(client, FastResume(reconnects), Messages, opened,
-            perEvent: () => Task.Delay(2, timeout.Token), timeout.Token);
+            perEvent: () => allSent.Task.WaitAsync(timeout.Token), timeout.Token);
         await opened.Task.WaitAsync(timeout.Token);
         var padding = new string('.', 1000);
-        for (var i = 0; i < Messages; i++)
+        try
         {
-            await client.SendAsync("feed", i.ToString(CultureInfo.InvariantCulture) + padding, cancellationToken: timeout.Token);
+            for (var i = 0; i < Messages; i++)
+            {
+                await client.SendAsync("feed", i.ToString(CultureInfo.InvariantCulture) + padding, cancellationToken: timeout.Token);
+            }
+        }
+        finally
+        {
+            allSent.TrySetResult();
         }
 
         var (texts, _) = await reading;
