@@ -97,10 +97,16 @@ public sealed class SubscribeTests
     {
         await using var host = await BrokerTestHost.StartAsync();
         await host.Client.AddAliasAsync("feed");
+        using var watcher = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "feed" } });
+        await watcher.OpenAsync();
         await host.Client.SendAsync("feed", "before");
-        await Task.Delay(50); // distinct timestamps; only orders the test's own sends, asserts nothing about time
-        var since = DateTimeOffset.UtcNow;
-        await Task.Delay(50);
+
+        // `since` is inclusive, so one tick after the time the broker itself gave "before" leaves "before" out and
+        // takes in everything later: event times never go backwards, and the next send is a whole round trip after
+        // "before" was read back. No wall-clock gap on the test's side is needed.
+        var before = await watcher.NextMessageAsync();
+        Assert.Equal("before", before.AliasMessage.Text);
+        var since = before.Time.ToDateTimeOffset().AddTicks(1);
         await host.Client.SendAsync("feed", "one");
         await host.Client.SendAsync("feed", "two");
 
