@@ -32,7 +32,9 @@ nb_wine_prefix() {
   wineserver -w
 }
 
-# nb_free_port: a free TCP port on 127.0.0.1, chosen by the kernel (port 0).
-nb_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# nb_ready_url <broker stdout file>: the http://127.0.0.1:<port> the broker reports in its readiness line
+# ("NotifyBroker ready: listening on ..."), or nothing before that line is written. Started with port 0, this is the
+# only place the real port shows.
+nb_ready_url() {
+  sed -n 's|.*NotifyBroker ready: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$1" 2>/dev/null | head -n 1
 }
