@@ -54,10 +54,17 @@ public static class BrokerHost
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(DesktopFactory.Create);
-        services.AddSingleton(static provider => new Broker(
-            provider.GetRequiredService<IDesktop>(),
-            provider.GetRequiredService<IOptions<BrokerOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(static provider =>
+        {
+            // A received message the core could not publish is lost (and a Broadcast caller was told it was delivered):
+            // the core has no logger, so it hands each such failure to us and we log it as an error.
+            var listenerLog = provider.GetRequiredService<ILoggerFactory>().CreateLogger("NotifyBroker.Server.Listener");
+            return new Broker(
+                provider.GetRequiredService<IDesktop>(),
+                provider.GetRequiredService<IOptions<BrokerOptions>>().Value,
+                provider.GetRequiredService<TimeProvider>(),
+                listenerPublishFailed: failure => ServerLog.ListenerPublishFailed(listenerLog, failure.MessageId, failure.Origin, failure.Error));
+        });
         services.AddSingleton<HealthStatusRegistry>();
         services.AddSingleton<NotifierService>();
         services.AddHostedService<BrokerLifecycle>();

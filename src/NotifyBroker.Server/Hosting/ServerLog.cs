@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NotifyBroker.Core.Events;
 
 namespace NotifyBroker.Server.Hosting;
 
@@ -29,4 +30,8 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Windows desktop: {Message}")]
     public static partial void WindowsDesktop(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error,
+        Message = "Listener message 0x{MessageId:X4} (origin {Origin}) could not be published and is lost: no subscriber will receive it")]
+    public static partial void ListenerPublishFailed(ILogger logger, uint messageId, WindowMessageOrigin origin, Exception error);
 }
