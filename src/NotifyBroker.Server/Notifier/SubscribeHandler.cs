@@ -27,7 +27,7 @@ internal sealed class SubscribeHandler
         _logger = logger;
     }
 
-    public async Task HandleAsync(SubscribeRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
+    public Task HandleAsync(SubscribeRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
     {
         var keepalive = ContractTime.ToTimeSpanOrZero(request.KeepaliveInterval, "keepalive_interval");
         keepalive = keepalive == TimeSpan.Zero ? _broker.Options.DefaultKeepaliveInterval : keepalive;
@@ -39,10 +39,20 @@ internal sealed class SubscribeHandler
             throw StreamEnds.BrokerStopping(_broker.CurrentPosition);
         }
 
-        // Disposing the subscription when the stream ends, however it ends, releases its held aliases.
-        using var subscription = _broker.Subscribe(RequestMapping.ToCore(request));
-        var pump = new SubscriptionPump(
-            subscription, responseStream, context, keepalive, _broker.Options.SubscriberQueueCapacity, _watchdog, stopping, _logger);
-        await pump.RunAsync().ConfigureAwait(false);
+        // Not an async method: the pump's state machine is the only one this stream keeps (an idle stream costs
+        // memory for as long as it stays open). The pump disposes the subscription when the stream ends, however
+        // it ends, which releases its held aliases.
+        var subscription = _broker.Subscribe(RequestMapping.ToCore(request));
+        try
+        {
+            var pump = new SubscriptionPump(
+                subscription, responseStream, context, keepalive, _broker.Options.SubscriberQueueCapacity, _watchdog, stopping, _logger);
+            return pump.RunAsync();
+        }
+        catch
+        {
+            subscription.Dispose();
+            throw;
+        }
     }
 }

@@ -122,8 +122,10 @@ internal sealed class SubscriptionPump
 
     internal TimeSpan KeepaliveInterval => _keepaliveInterval;
 
+    /// <summary>Run the stream until it ends, however it ends; then dispose the subscription (releasing its held aliases).</summary>
     public async Task RunAsync()
     {
+        using var subscription = _subscription;
         _stream.WriteOptions = Buffered;
 
         // A client that goes away wakes a parked pump at once (the watchdog would only notice at its next tick).
