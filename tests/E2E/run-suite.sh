@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # E2E suite: the README tour (subscribe, add alias, send, broadcast a registered message, receive both, resume without
-# gap, errors with their Win32 details) run by a Node client (grpc-js, contract loaded from protos/) against the real
-# broker host, started here on a free 127.0.0.1 port.
+# gap, errors with their Win32 details) plus the contract's edges (recovered=false resumes, SLOW_CONSUMER with its
+# decoded details, WM_COPYDATA bytes, since replay, keepalives, foreign server_name) run by a Node client (grpc-js, contract loaded from protos/) against the real
+# broker host, started here on 127.0.0.1 port 0 (its readiness line tells the port the kernel gave it).
 #
 # Convention (tests/run-all.sh): installs what it needs (idempotent), appends one line "e2e-node <passed> <failed>" to
 # $NB_RESULTS and exits 0 even when checks fail; non-zero only when it could not run at all. Each check counts as a test;
@@ -35,8 +36,11 @@ ensure_node() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
 }
 
-free_port() {
-  /usr/bin/env python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# The address the host really listens on, from its readiness line ("NotifyBroker ready: listening on http://...").
+# The host binds port 0, so the kernel picks the port while the host holds it: no other process can take it between
+# choosing and binding, and the readiness line can only come from our own host.
+ready_address() {
+  sed -n 's|.*NotifyBroker ready: listening on http://\(127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$1" 2>/dev/null | head -n 1
 }
 
 stop_host() {
@@ -72,14 +76,14 @@ main() {
   log "npm ci (tests/E2E/node)"
   (cd "$SUITE_DIR/node" && npm ci --no-audit --no-fund --loglevel=error) || { log "npm ci failed"; return 1; }
 
-  local port host_out="$WORK_DIR/host.out"
-  port=$(free_port) || { log "could not pick a free port"; return 1; }
-  log "starting the broker on 127.0.0.1:$port"
-  dotnet "$HOST_DLL" --urls "http://127.0.0.1:$port" >"$host_out" 2>&1 &
+  local address="" host_out="$WORK_DIR/host.out"
+  log "starting the broker on 127.0.0.1:0 (the kernel picks the port)"
+  # A small subscriber queue so that a stream the client stops reading overflows after a few events (slow consumer).
+  dotnet "$HOST_DLL" --urls "http://127.0.0.1:0" --Broker:SubscriberQueueCapacity=8 >"$host_out" 2>&1 &
   HOST_PID=$!
 
   local deadline=$((SECONDS + HOST_START_TIMEOUT_S))
-  until grep -q 'NotifyBroker ready: listening on' "$host_out" 2>/dev/null; do
+  until address=$(ready_address "$host_out") && [[ -n $address ]]; do
     if ! kill -0 "$HOST_PID" 2>/dev/null || ((SECONDS >= deadline)); then
       log "the broker did not become ready; its output:"
       sed 's/^/[e2e]   /' "$host_out"
@@ -89,10 +93,10 @@ main() {
     fi
     sleep 0.2
   done
-  log "broker ready (pid $HOST_PID)"
+  log "broker ready on $address (pid $HOST_PID)"
 
   local out="$WORK_DIR/client.out"
-  timeout --kill-after=10 "$CLIENT_TIMEOUT_S" node "$SUITE_DIR/node/tour.js" --address "127.0.0.1:$port" 2>&1 | tee "$out" | sed 's/^/[node] /'
+  timeout --kill-after=10 "$CLIENT_TIMEOUT_S" node "$SUITE_DIR/node/tour.js" --address "$address" 2>&1 | tee "$out" | sed 's/^/[node] /'
   local passed failed
   passed=$(grep -c '^PASS ' "$out")
   failed=$(grep -c '^FAIL ' "$out")
