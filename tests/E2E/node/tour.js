@@ -36,13 +36,26 @@ detailsRoot.resolvePath = (origin, target) =>
 detailsRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto', 'notify/v1/notifier.proto'], { keepCase: true });
 const RpcStatus = detailsRoot.lookupType('google.rpc.Status');
 const ErrorInfo = detailsRoot.lookupType('google.rpc.ErrorInfo');
+const PositionType = detailsRoot.lookupType('notify.v1.Position');
+const toObjectOptions = { longs: String, defaults: true };
+
+/** The decoded grpc-status-details-bin: google.rpc.Status with its ErrorInfo and packed notify.v1.Position, if any. */
+function detailsOf(error) {
+  const bin = error.metadata && error.metadata.get('grpc-status-details-bin')[0];
+  if (!bin) return { status: null, info: null, position: null };
+  const status = RpcStatus.decode(bin);
+  const packed = (type) => status.details.find((d) => d.type_url === `type.googleapis.com/${type}`);
+  const info = packed('google.rpc.ErrorInfo');
+  const position = packed('notify.v1.Position');
+  return {
+    status,
+    info: info ? ErrorInfo.toObject(ErrorInfo.decode(info.value), toObjectOptions) : null,
+    position: position ? PositionType.toObject(PositionType.decode(position.value), toObjectOptions) : null,
+  };
+}
 
 function errorInfoOf(error) {
-  const bin = error.metadata && error.metadata.get('grpc-status-details-bin')[0];
-  if (!bin) return null;
-  const status = RpcStatus.decode(bin);
-  const any = status.details.find((d) => d.type_url.endsWith('/google.rpc.ErrorInfo'));
-  return any ? ErrorInfo.toObject(ErrorInfo.decode(any.value)) : null;
+  return detailsOf(error).info;
 }
 
 /** A Subscribe stream whose events can be awaited one at a time. */
@@ -62,18 +75,50 @@ class EventStream {
     if (waiter) waiter(item); else this.queue.push(item);
   }
 
+  /** The next stream item ({ event } | { error } | { end }), waiting at most WAIT_MS. */
+  async nextItem() {
+    if (this.queue.length) return this.queue.shift();
+    return new Promise((resolve, reject) => {
+      const waiter = (value) => { clearTimeout(timer); resolve(value); };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`no event within ${WAIT_MS} ms`));
+      }, WAIT_MS);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The next event, keepalives included. */
+  async nextAny() {
+    const item = await this.nextItem();
+    if (item.error) throw item.error;
+    if (item.end) throw new Error('the stream ended');
+    return item.event;
+  }
+
   /** The next event that is not a keepalive. */
   async next() {
     for (;;) {
-      const item = this.queue.length ? this.queue.shift() : await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no event within ${WAIT_MS} ms`)), WAIT_MS);
-        this.waiters.push((value) => { clearTimeout(timer); resolve(value); });
-      });
-      if (item.error) throw item.error;
-      if (item.end) throw new Error('the stream ended');
-      if (item.event.kind !== 'keepalive') return item.event;
+      const event = await this.nextAny();
+      if (event.kind !== 'keepalive') return event;
     }
   }
+
+  /** Reads until the stream fails: the events read (keepalives left out) and the error. */
+  async readUntilError() {
+    const events = [];
+    for (;;) {
+      const item = await this.nextItem();
+      if (item.error) return { events, error: item.error };
+      if (item.end) throw new Error(`the stream ended with OK after ${events.length} events`);
+      if (item.event.kind !== 'keepalive') events.push(item.event);
+    }
+  }
+
+  /** Stops reading: grpc-js stops taking data off the HTTP/2 stream, so its flow-control window fills up. */
+  pause() { this.call.pause(); }
+
+  resume() { this.call.resume(); }
 
   cancel() { this.call.cancel(); }
 }
@@ -181,6 +226,176 @@ async function main() {
       resumed.cancel();
     }
   });
+
+  await check('resume after a position from another epoch opens with recovered=false and goes live', async () => {
+    const head = (await unary(client, 'Send', { msg_name: 'ops', text: 'epoch-head' })).position;
+    const stream = new EventStream(client, { aliases: ['ops'], after: { offset: head.offset, epoch: `${head.epoch}-previous-run` } });
+    try {
+      const open = await stream.next();
+      assert(open.kind === 'open' && open.open.recovered === false, `open ${JSON.stringify(open.open)}`);
+      assert(open.position.epoch === head.epoch && open.position.offset === head.offset, `open position ${JSON.stringify(open.position)}`);
+      // Nothing is replayed: the next event is the next live one.
+      const live = await unary(client, 'Send', { msg_name: 'ops', text: 'epoch-live' });
+      const event = await stream.next();
+      assert(event.kind === 'alias_message' && event.alias_message.text === 'epoch-live', `got ${JSON.stringify(event)}`);
+      assert(event.position.offset === live.position.offset, `offset ${event.position.offset}`);
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  await check('resume after a position outside history (beyond its head) opens with recovered=false', async () => {
+    const head = (await unary(client, 'Send', { msg_name: 'ops', text: 'outside-head' })).position;
+    const beyond = (BigInt(head.offset) + 1000n).toString();
+    const stream = new EventStream(client, { aliases: ['ops'], after: { offset: beyond, epoch: head.epoch } });
+    try {
+      const open = await stream.next();
+      assert(open.kind === 'open' && open.open.recovered === false, `open ${JSON.stringify(open.open)}`);
+      assert(open.position.offset === head.offset, `open position ${open.position.offset}, head ${head.offset}`);
+      assert(BigInt(open.open.oldest.offset) <= BigInt(head.offset), `oldest ${open.open.oldest.offset}`);
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  await check('WM_COPYDATA bytes and dwData round trip through payload.copy_data', async () => {
+    const WM_COPYDATA = 0x004A;
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7) & 0xff)); // every byte value, zeros included
+    const stream = new EventStream(client, { message_ids: [WM_COPYDATA] });
+    try {
+      assert((await stream.next()).kind === 'open', 'no open event');
+      const reply = await unary(client, 'Broadcast', {
+        message_id: WM_COPYDATA, wparam: '5', payload: { copy_data: { data: '18446744073709551615', bytes } },
+      });
+      assert(reply.result > 0 && reply.message_id === WM_COPYDATA, `reply ${JSON.stringify(reply)}`);
+      const event = await stream.next();
+      assert(event.kind === 'window_message', `got ${event.kind}`);
+      const message = event.window_message;
+      assert(message.id === WM_COPYDATA && message.wparam === '5', `id ${message.id} wparam ${message.wparam}`);
+      const copy = message.payload && message.payload.copy_data;
+      assert(copy, `payload ${JSON.stringify(message.payload)}`);
+      assert(copy.data === '18446744073709551615', `dwData ${copy.data}`);
+      assert(Buffer.compare(Buffer.from(copy.bytes), bytes) === 0, `bytes differ (${copy.bytes.length} received)`);
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  await check('since replays from the given time (taken from the broker\'s own event time) in order, then goes live', async () => {
+    await unary(client, 'AddAlias', { name: 'since-feed' });
+    const watcher = new EventStream(client, { aliases: ['since-feed'] });
+    let replay = null;
+    try {
+      assert((await watcher.next()).kind === 'open', 'no open event');
+      await unary(client, 'Send', { msg_name: 'since-feed', text: 'before' });
+      const before = await watcher.next();
+      assert(before.alias_message.text === 'before', `got ${JSON.stringify(before)}`);
+      // `since` is inclusive: 100 ns (one .NET tick) after the broker's time for "before" leaves it out and takes
+      // in everything later (event times never go backwards), without the client's clock involved.
+      const nanos = before.time.nanos + 100;
+      const since = { seconds: (BigInt(before.time.seconds) + BigInt(Math.floor(nanos / 1e9))).toString(), nanos: nanos % 1e9 };
+      await unary(client, 'Send', { msg_name: 'since-feed', text: 'one' });
+      await unary(client, 'Send', { msg_name: 'since-feed', text: 'two' });
+
+      replay = new EventStream(client, { aliases: ['since-feed'], since });
+      const open = await replay.next();
+      assert(open.kind === 'open' && open.open.recovered === true, `open ${JSON.stringify(open.open)}`);
+      for (const text of ['one', 'two']) {
+        const event = await replay.next();
+        assert(event.kind === 'alias_message' && event.alias_message.text === text, `expected ${text}, got ${JSON.stringify(event.alias_message)}`);
+      }
+      await unary(client, 'Send', { msg_name: 'since-feed', text: 'three' });
+      const live = await replay.next();
+      assert(live.alias_message && live.alias_message.text === 'three', `expected three, got ${JSON.stringify(live)}`);
+    } finally {
+      watcher.cancel();
+      if (replay) replay.cancel();
+    }
+  });
+
+  await check('an idle stream with a short keepalive_interval gets keepalives carrying its position', async () => {
+    const stream = new EventStream(client, { aliases: ['nobody-sends-here'], keepalive_interval: { seconds: '0', nanos: 200000000 } });
+    try {
+      const open = await stream.nextAny();
+      assert(open.kind === 'open', `first event is ${open.kind}`);
+      const interval = open.open.keepalive_interval;
+      assert(interval.seconds === '0' && interval.nanos === 200000000, `effective interval ${JSON.stringify(interval)}`);
+      for (let i = 0; i < 2; i++) {
+        const keepalive = await stream.nextAny();
+        assert(keepalive.kind === 'keepalive', `got ${keepalive.kind}`);
+        assert(keepalive.position.epoch === open.position.epoch && keepalive.position.offset === open.position.offset,
+          `keepalive position ${JSON.stringify(keepalive.position)}, open ${JSON.stringify(open.position)}`);
+      }
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  await check('a subscriber that stops reading is ended with RESOURCE_EXHAUSTED / SLOW_CONSUMER and its resume position', async () => {
+    // The suite starts the broker with Broker:SubscriberQueueCapacity=8. While this stream is paused, the HTTP/2
+    // window (64 KiB), the broker's response buffer and its queue of 8 hold far fewer than 300 events of ~1 KB.
+    const Messages = 300;
+    const text = 'x'.repeat(1000);
+    await unary(client, 'AddAlias', { name: 'flood' });
+    const stalled = new EventStream(client, { aliases: ['flood'] });
+    let resumed = null;
+    try {
+      const open = await stalled.next();
+      assert(open.kind === 'open', 'no open event');
+      stalled.pause();
+      let first = null;
+      let last = null;
+      for (let i = 0; i < Messages; i++) {
+        last = (await unary(client, 'Send', { msg_name: 'flood', text })).position;
+        first = first || last;
+      }
+      stalled.resume();
+
+      const { events, error } = await stalled.readUntilError();
+      assert(error.code === grpc.status.RESOURCE_EXHAUSTED, `code ${error.code} (${error.details}) after ${events.length} events`);
+      assert(events.length < Messages, `all ${events.length} events arrived`);
+      const { info, position } = detailsOf(error);
+      assert(info && info.reason === 'SLOW_CONSUMER' && info.domain === 'notify.v1', `ErrorInfo ${JSON.stringify(info)}`);
+      assert(position, 'no packed notify.v1.Position in the details');
+      const lastSeen = events.length ? events[events.length - 1].position.offset : (BigInt(first.offset) - 1n).toString();
+      assert(position.offset === lastSeen && position.epoch === first.epoch, `resume position ${JSON.stringify(position)}, last seen ${lastSeen}`);
+      assert(info.metadata.offset === position.offset && info.metadata.epoch === position.epoch, `metadata ${JSON.stringify(info.metadata)}`);
+
+      // Resuming after it replays the rest without gap or duplicate.
+      resumed = new EventStream(client, { aliases: ['flood'], after: position });
+      const reopened = await resumed.next();
+      assert(reopened.open && reopened.open.recovered === true, `open ${JSON.stringify(reopened.open)}`);
+      let expected = BigInt(position.offset) + 1n;
+      while (expected <= BigInt(last.offset)) {
+        const event = await resumed.next();
+        assert(BigInt(event.position.offset) === expected, `offset ${event.position.offset}, expected ${expected}`);
+        expected++;
+      }
+    } finally {
+      stalled.cancel();
+      if (resumed) resumed.cancel();
+    }
+  });
+
+  await check('a server_name other than this broker\'s is INVALID_ARGUMENT with NERR_InvalidComputer (2351)', async () => {
+    for (const [method, request] of [
+      ['Send', { server_name: 'some-other-server', msg_name: 'ops', text: 'x' }],
+      ['AddAlias', { server_name: 'some-other-server', name: 'elsewhere' }],
+    ]) {
+      try {
+        await unary(client, method, request);
+      } catch (error) {
+        assert(error.code === grpc.status.INVALID_ARGUMENT, `${method}: code ${error.code}`);
+        const info = errorInfoOf(error);
+        assert(info && info.reason === 'NERR_InvalidComputer' && info.metadata.code === '2351', `${method}: ${JSON.stringify(info)}`);
+        continue;
+      }
+      throw new Error(`${method} succeeded`);
+    }
+  });
+
+  // Not covered here: a BSF_QUERY veto. It needs a window that answers BROADCAST_QUERY_DENY, and the in-memory
+  // desktop can only be given such a window in-process (tests/NotifyBroker.Server.Tests cover it).
 
   await check('send to an unknown alias is NOT_FOUND with NERR_NameNotFound (2273)', async () => {
     try {
