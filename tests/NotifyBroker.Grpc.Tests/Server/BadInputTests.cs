@@ -84,6 +84,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.OK, small.StatusCode);
         Assert.Equal(StatusCode.ResourceExhausted, large.StatusCode);
+        await ServerAssert.HealthyAsync(server);
     }
 
     [Fact]
