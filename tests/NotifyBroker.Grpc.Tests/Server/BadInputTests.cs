@@ -88,6 +88,25 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_receive_limit_above_Kestrels_request_body_limit_applies_to_unary_calls_too()
+    {
+        // Kestrel's own MaxRequestBodySize defaults to 30,000,000 bytes; our limit is the one that must decide.
+        const int limit = 40 * 1024 * 1024;
+        await using var server = await TestGrpcServer.StartAsync(o => o.MaxReceiveMessageSize = limit);
+        using var client = server.CreateHttp2Client();
+        var within = new EchoRequest { Payload = ByteString.CopyFrom(new byte[35 * 1024 * 1024]) };
+        var beyond = new EchoRequest { Payload = ByteString.CopyFrom(new byte[limit + 1]) };
+
+        var large = await RawGrpc.CallAsync(client, EchoService.UnaryMethod.FullName, within).WaitAsync(ServerAssert.Guard);
+        var tooLarge = await RawGrpc.CallAsync(client, EchoService.UnaryMethod.FullName, beyond).WaitAsync(ServerAssert.Guard);
+
+        Assert.Equal(StatusCode.OK, large.StatusCode);
+        Assert.Equal(within.Payload.Length, large.Message(EchoResponse.Parser).Payload.Length);
+        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode);
+        await ServerAssert.HealthyAsync(server);
+    }
+
+    [Fact]
     public async Task A_flood_of_concurrent_calls_on_one_connection_all_complete()
     {
         using var client = _server.CreateHttp2Client();

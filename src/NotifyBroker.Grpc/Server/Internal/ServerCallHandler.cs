@@ -52,10 +52,7 @@ internal abstract class ServerCallHandler
             return Task.CompletedTask;
         }
 
-        if (StreamsRequests)
-        {
-            DisableRequestBodyLimits(httpContext);
-        }
+        LiftRequestBodyLimits(httpContext, StreamsRequests, Runtime.MaxReceiveMessageSize);
 
         httpContext.Response.Headers.ContentType = GrpcResponseStatus.GrpcContentType;
         var call = new HttpContextServerCallContext(httpContext, this);
@@ -200,17 +197,25 @@ internal abstract class ServerCallHandler
         call.WriteMessage(response, call.WriteOptions?.Flags ?? WriteFlags.None);
     }
 
-    private static void DisableRequestBodyLimits(HttpContext httpContext)
+    private static void LiftRequestBodyLimits(HttpContext httpContext, bool streamsRequests, int? maxReceiveMessageSize)
     {
-        // A request stream may legitimately be long-lived and idle, and larger than a request body limit.
-        var minDataRate = httpContext.Features.Get<IHttpMinRequestBodyDataRateFeature>();
-        if (minDataRate is not null)
+        if (streamsRequests)
         {
-            minDataRate.MinDataRate = null;
+            // A request stream may legitimately be long-lived and idle.
+            var minDataRate = httpContext.Features.Get<IHttpMinRequestBodyDataRateFeature>();
+            if (minDataRate is not null)
+            {
+                minDataRate.MinDataRate = null;
+            }
         }
 
+        // Our message-prefix check is the real guard (RESOURCE_EXHAUSTED before the body is read). Kestrel's body
+        // limit (30,000,000 bytes by default) would otherwise fail a message our limit allows with a bare handler
+        // exception, so it goes whenever it could bite first: always for request streams (any length), and for a
+        // single-message call when our limit plus the 5-byte prefix is above it or we have no limit.
         var maxBodySize = httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (maxBodySize is { IsReadOnly: false })
+        if (maxBodySize is { IsReadOnly: false, MaxRequestBodySize: { } kestrelLimit }
+            && (streamsRequests || maxReceiveMessageSize is null || (long)maxReceiveMessageSize + GrpcProtocolConstants.MessagePrefixSize > kestrelLimit))
         {
             maxBodySize.MaxRequestBodySize = null;
         }
