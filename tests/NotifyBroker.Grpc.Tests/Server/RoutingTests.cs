@@ -80,6 +80,11 @@ public sealed class RoutingTests : IAsyncLifetime
         Assert.Equal("x", result.Message(EchoResponse.Parser).Text);
     }
 
+    /// <summary>
+    /// Our 426 is reachable only on endpoints that accept HTTP/1.x: Http1AndHttp2 (in practice https://, where ALPN
+    /// picks the protocol) or HTTP/1-only listeners like the test server's second one. On the broker's HTTP/2-only
+    /// endpoints Kestrel refuses HTTP/1.x itself with a plain 400 (NotifyBroker.Server.Tests Http1RefusalTests).
+    /// </summary>
     [Fact]
     public async Task Http1_is_refused_with_426_and_a_grpc_status()
     {

@@ -10,7 +10,8 @@ namespace NotifyBroker.Grpc.Tests.Server;
 
 /// <summary>
 /// A real Kestrel on 127.0.0.1 with two free ports: HTTP/2 only (prior knowledge, what gRPC clients use) and
-/// HTTP/1.1 only (to prove HTTP/1 is refused cleanly). Serves the Echo test service.
+/// HTTP/1.1 only (to prove HTTP/1 is refused cleanly where it reaches us; the broker itself has no such listener and
+/// Kestrel refuses HTTP/1.x on its HTTP/2-only endpoints before our code runs). Serves the Echo test service.
 /// </summary>
 internal sealed class TestGrpcServer : IAsyncDisposable
 {

@@ -7,6 +7,9 @@ namespace NotifyBroker.Grpc.Server.Internal;
 /// <summary>
 /// The HTTP-level gate in front of every method: POST (else 405), HTTP/2 or later (else 426), and a content-type
 /// beginning with "application/grpc" (else 415, as PROTOCOL-HTTP2.md asks). Refusals still carry grpc-status.
+/// The 426 is reached only on endpoints that accept HTTP/1.x (Http1AndHttp2 over TLS, or HTTP/1 listeners): on an
+/// HTTP/2-only endpoint Kestrel answers HTTP/1.x itself with a plain 400 before any middleware runs, and a cleartext
+/// Http1AndHttp2 endpoint cannot be used for gRPC because Kestrel then speaks only HTTP/1.1 (no prior-knowledge h2c).
 /// </summary>
 internal static class GrpcRequestValidation
 {
