@@ -8,28 +8,50 @@ namespace NotifyBroker.Grpc.Tests.Client;
 
 public sealed partial class DeadlineAndCancellationTests
 {
+    private const string WarmUpHeader = "x-warm-up";
+
     [Fact]
     public async Task Deadline_sends_grpc_timeout_and_fails_locally_with_DEADLINE_EXCEEDED_resetting_the_stream()
     {
-        var timeoutHeader = new TaskCompletionSource<string>();
-        var serverSawReset = new TaskCompletionSource();
+        var timeoutHeader = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serverSawReset = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await RawGrpcServer.StartAsync(async context =>
         {
+            if (context.Request.Headers.ContainsKey(WarmUpHeader))
+            {
+                await RawGrpc.ReadAllFramesAsync(context.Request);
+                RawGrpc.StartResponse(context.Response);
+                await RawGrpc.WriteMessageAsync(context.Response, new EchoResponse());
+                RawGrpc.SetTrailerStatus(context.Response, 0);
+                return;
+            }
+
             timeoutHeader.SetResult(context.Request.Headers["grpc-timeout"].ToString());
             context.RequestAborted.Register(() => serverSawReset.TrySetResult());
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
         });
         using var channel = GrpcChannel.ForAddress(server.Address);
-        var timeout = TimeSpan.FromMilliseconds(500);
+
+        // The deadline runs from before the call starts, and a call whose deadline passes before its HEADERS are
+        // written fails locally without reaching the server (correctly) - then there is no stream to reset and the
+        // wait for the server to see one can only time out. On a cold channel the connection set-up (TCP, preface,
+        // SETTINGS) and first-call JIT come first, which on a loaded machine took longer than the deadline. So the
+        // connection is made by an ordinary call first, and the deadline leaves generous room to send the headers.
+        using (var warmUp = channel.UnaryAsync(EchoMethods.Unary, new EchoRequest(), new CallOptions { Headers = new Metadata { { WarmUpHeader, "1" } } }))
+        {
+            await warmUp.ResponseAsync.Within();
+        }
+
+        var timeout = TimeSpan.FromSeconds(2);
 
         using var call = channel.UnaryAsync(EchoMethods.Unary, new EchoRequest(), new CallOptions { Deadline = DateTime.UtcNow + timeout });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.Within());
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Equal(StatusCode.DeadlineExceeded, call.GetStatus().StatusCode);
+        var header = await timeoutHeader.Task.Within();
         await serverSawReset.Task.Within();
 
-        var header = await timeoutHeader.Task.Within();
         var match = TimeoutFormat().Match(header);
         Assert.True(match.Success, $"grpc-timeout '{header}' is not 1-8 digits and a unit");
         var sent = ToTimeSpan(long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), match.Groups[2].Value[0]);
