@@ -39,6 +39,11 @@ public static class BrokerHost
         }
 
         builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureKestrel(context.Configuration, kestrel));
+
+        // appsettings.json turns "Microsoft.AspNetCore.Hosting.Diagnostics" off: while that category is enabled at any
+        // level, ASP.NET Core gives every request its own Activity and log scope, which a Subscribe stream keeps for
+        // hours (~340 B each). Our own server span comes from the gRPC call observer when export is on, and the trace
+        // ids in our logs from that span; with export off, log lines carry no trace id.
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
