@@ -11,7 +11,7 @@ namespace NotifyBroker.Server.Notifier;
 /// <summary>
 /// notify.v1.Notifier bound to the broker core: one handler per RPC, and one rule for failures: a core failure
 /// (<see cref="BrokerException"/>, a Win32/NERR code) becomes its gRPC status with ErrorInfo details here, so no
-/// handler repeats it and none can let one escape as UNKNOWN.
+/// handler repeats it and none can let one escape as UNKNOWN (a running Subscribe stream's pump applies the same rule).
 /// </summary>
 internal sealed class NotifierService
 {
@@ -51,12 +51,15 @@ internal sealed class NotifierService
             }
         };
 
+    // Not async: a Subscribe stream lives for hours, and an async wrapper would keep its own state machine (holding
+    // the request) for all of it. The handler fails synchronously for a bad request; once the stream runs, the
+    // pump translates core failures itself.
     private static ServerStreamingServerMethod<TRequest, TResponse> Translated<TRequest, TResponse>(ServerStreamingServerMethod<TRequest, TResponse> handler) =>
-        async (request, responseStream, context) =>
+        (request, responseStream, context) =>
         {
             try
             {
-                await handler(request, responseStream, context).ConfigureAwait(false);
+                return handler(request, responseStream, context);
             }
             catch (BrokerException error)
             {

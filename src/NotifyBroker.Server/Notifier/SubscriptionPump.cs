@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Engine;
+using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Events;
 using NotifyBroker.Core.Subscriptions;
 using NotifyBroker.Grpc;
 using NotifyBroker.Grpc.Server;
+using NotifyBroker.Server.Errors;
 using NotifyBroker.Server.Hosting;
 using NotifyBroker.Server.Mapping;
 using NotifyBroker.Server.Observability;
@@ -247,6 +249,11 @@ internal sealed class SubscriptionPump
                     written++;
                 }
             }
+        }
+        catch (BrokerException error)
+        {
+            // The service translates what the handler throws before the stream runs; this is the same rule after.
+            throw NotifyStatus.FromBrokerException(error);
         }
         finally
         {
