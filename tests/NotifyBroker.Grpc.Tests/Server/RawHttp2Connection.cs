@@ -178,7 +178,15 @@ internal sealed class RawHttp2Connection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _socket.Shutdown(SocketShutdown.Both);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // The server already reset the connection.
+        }
+
         await _stream.DisposeAsync();
         await _reader.ContinueWith(static _ => { }, TaskScheduler.Default);
         _writeLock.Dispose();
