@@ -10,6 +10,11 @@
 # Knobs (environment):
 #   NB_FANOUT_SUBSCRIBERS="1 100 1000 10000"  subscriber counts to measure
 #   NB_FANOUT_IDLE=10000        idle streams opened for the memory-per-subscriber figure
+#   NB_FANOUT_IDLE_WAVE=500     ... opened this many at a time (each wave once the previous is open), so Kestrel's
+#                               buffer pools grow to a wave's burst, not to all 10,000 at once
+#   NB_FANOUT_IDLE_SETTLE=12    seconds to wait with the idle streams open before measuring (Kestrel trims its
+#                               memory pool on its heartbeat; less settled memory counts as per-stream)
+#   NB_FANOUT_QUEUE=            Broker:SubscriberQueueCapacity for the notifier (default: the broker's own, 1024)
 #   NB_FANOUT_CONNECTIONS=4     subscriber connections (the publisher has its own)
 #   NB_FANOUT_DURATION=5        publishing seconds per count
 #   NB_FANOUT_MAX_AHEAD=64      broadcasts that may be accepted but not yet delivered everywhere. This sets the
@@ -27,6 +32,9 @@ case "$target" in bare|notifier|both) ;; *) echo "usage: $0 [bare|notifier|both]
 
 counts="${NB_FANOUT_SUBSCRIBERS:-1 100 1000 10000}"
 idle="${NB_FANOUT_IDLE:-10000}"
+idle_wave="${NB_FANOUT_IDLE_WAVE:-500}"
+idle_settle="${NB_FANOUT_IDLE_SETTLE:-12}"
+queue="${NB_FANOUT_QUEUE:-}"
 connections="${NB_FANOUT_CONNECTIONS:-4}"
 duration="${NB_FANOUT_DURATION:-5}"
 max_ahead="${NB_FANOUT_MAX_AHEAD:-64}"
@@ -38,6 +46,11 @@ repo_root="$(cd "$bench_dir/.." && pwd)"
 bench_server_dll="$bench_dir/NotifyBroker.Bench.Server/bin/Release/net10.0/NotifyBroker.Bench.Server.dll"
 nbfanout="$bench_dir/fanout/bin/nbfanout"
 work="$(mktemp -d)"
+# Kept after the run: the server's log and nbfanout's stderr (one line per stream the server ended, with its
+# grpc-status and message) for every row, so a lost or ended stream can be explained.
+logs="$bench_dir/results/fanout-logs"
+mkdir -p "$logs"
+rm -f "$logs"/*.log
 server_pid=""
 holder_pid=""
 
@@ -49,6 +62,8 @@ stop_server() {
     wait "$server_pid" 2>/dev/null || true
   fi
   server_pid=""
+  [[ -n "${server_target:-}" && -f "$work/server.log" ]] && cp "$work/server.log" "$logs/$server_target-server.log"
+  server_target=""
 }
 cleanup() {
   [[ -n "$holder_pid" ]] && kill "$holder_pid" 2>/dev/null || true
@@ -100,11 +115,15 @@ start_server() {
     notifier)
       # The real broker (BrokerHost, as NotifyBroker.Server builds it) inside the bench server, which adds /stats.
       build_bench_server
-      dotnet "$bench_server_dll" "${profile_args[@]}" --notifier --port 0 --max-streams "$streams_per_connection" >"$work/server.log" 2>&1 &
+      local host_args=()
+      [[ -n "$queue" ]] && host_args=("--Broker:SubscriberQueueCapacity=$queue")
+      dotnet "$bench_server_dll" "${profile_args[@]}" --notifier --port 0 --max-streams "$streams_per_connection" "${host_args[@]}" \
+        >"$work/server.log" 2>&1 &
       server_pid=$!
       service=/notify.v1.Notifier
       ;;
   esac
+  server_target=$1
   port=""
   for _ in $(seq 1 300); do
     port="$(awk '/^listening /{print $2}' "$work/server.log")"
@@ -114,7 +133,7 @@ start_server() {
   done
   [[ -n "$port" ]] || { echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
   stats_url="http://127.0.0.1:$port/stats"
-  log "$1 server pid $server_pid on 127.0.0.1:$port (MaxStreamsPerConnection $streams_per_connection, $gc_mode GC)"
+  log "$1 server pid $server_pid on 127.0.0.1:$port (MaxStreamsPerConnection $streams_per_connection, $gc_mode GC${queue:+, SubscriberQueueCapacity $queue})"
 }
 
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
@@ -124,7 +143,7 @@ server_gc_heap_bytes() { # after a full blocking collection
 }
 
 results="$work/results.tsv"  # target, subscribers, deliveries/s, broadcasts/s, p50, p99, cpu ns/delivery, lost, closed, client cpu s
-memory="$work/memory.tsv"    # target, idle streams, rss bytes/stream, gc heap bytes/stream
+memory="$work/memory.tsv"    # target, idle streams, rss bytes/stream, gc heap bytes/stream, gc heap bytes/stream 2 s after opening
 : >"$results"; : >"$memory"
 clk_tck="$(getconf CLK_TCK)"
 
@@ -136,7 +155,7 @@ measure_idle() { # target
   gc0=$(server_gc_heap_bytes || true); rss0=$(server_rss_bytes)
   rm -f "$fifo"; mkfifo "$fifo"
   "$nbfanout" --port "$port" --service "$service" --subscribers "$idle" --connections "$connections" --duration 0 \
-    <"$fifo" >"$work/idle.out" 2>"$work/idle.err" &
+    --wave "$idle_wave" <"$fifo" >"$work/idle.out" 2>"$work/idle.err" &
   holder_pid=$!
   exec 7>"$fifo"   # holding the fifo open keeps nbfanout holding its streams
   for _ in $(seq 1 600); do grep -q '^ready' "$work/idle.out" && break; kill -0 "$holder_pid" 2>/dev/null || break; sleep 0.1; done
@@ -144,13 +163,18 @@ measure_idle() { # target
     log "idle streams did not open: $(cat "$work/idle.err")"; exec 7>&-; wait "$holder_pid" || true; holder_pid=""; return
   fi
   sleep 2
+  local gc_early
+  gc_early=$(server_gc_heap_bytes || true)
+  sleep "$idle_settle"
   gc1=$(server_gc_heap_bytes || true); rss1=$(server_rss_bytes)
   exec 7>&-
   wait "$holder_pid" || true
   holder_pid=""
-  awk -v t="$1" -v n="$idle" -v r0="$rss0" -v r1="$rss1" -v g0="${gc0:-}" -v g1="${gc1:-}" \
-    'BEGIN { printf "%s\t%d\t%.0f\t%s\n", t, n, (r1 - r0) / n, (g0 == "" || g1 == "") ? "n/a" : sprintf("%.0f", (g1 - g0) / n) }' >>"$memory"
-  log "$(tail -n 1 "$memory" | awk -F'\t' '{printf "%s: %d idle streams: %s B RSS/stream, %s B GC heap/stream", $1, $2, $3, $4}')"
+  cp "$work/idle.err" "$logs/$1-idle.nbfanout.log"
+  awk -v t="$1" -v n="$idle" -v r0="$rss0" -v r1="$rss1" -v g0="${gc0:-}" -v g1="${gc1:-}" -v ge="${gc_early:-}" '
+    function per(a, b) { return (a == "" || b == "") ? "n/a" : sprintf("%.0f", (b - a) / n) }
+    BEGIN { printf "%s\t%d\t%.0f\t%s\t%s\n", t, n, (r1 - r0) / n, per(g0, g1), per(g0, ge) }' >>"$memory"
+  log "$(tail -n 1 "$memory" | awk -F'\t' '{printf "%s: %d idle streams: %s B RSS/stream, %s B GC heap/stream (%s B 2 s after opening)", $1, $2, $3, $4, $5}')"
 }
 
 measure_delivery() { # target subscribers
@@ -171,6 +195,7 @@ measure_delivery() { # target subscribers
     "${cmd[@]}" >"$out" 2>"$work/run.err" || status=$?; echo "client_cpu_s 0 0" >"$work/client.time"
   fi
   ticks1=$(server_cpu_ticks)
+  cp "$work/run.err" "$logs/$1-$2.nbfanout.log"
   if [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]]; then
     { echo "#### $1, $2 subscribers"; echo; echo '```'
       curl -sS --http2-prior-knowledge "$stats_url/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
@@ -223,10 +248,27 @@ report="$bench_dir/results/fanout-latest.md"
       }
     }' "$results"
   echo
-  echo "| Server | Idle streams | Memory per idle subscriber: RSS (B) | GC heap after full GC (B) |"
-  echo "|---|---:|---:|---:|"
-  awk -F'\t' '{ name = ($1 == "bare" ? "bare Kestrel (ceiling)" : "NotifyBroker.Server"); printf "| %s | %d | %s | %s |\n", name, $2, $3, $4 }' "$memory"
+  echo "| Server | Idle streams | GC heap per stream (B, after full GC) | RSS per stream (B) | GC heap per stream 2 s after opening (B) |"
+  echo "|---|---:|---:|---:|---:|"
+  awk -F'\t' '{ name = ($1 == "bare" ? "bare Kestrel (ceiling)" : "NotifyBroker.Server"); printf "| %s | %d | %s | %s | %s |\n", name, $2, $4, $3, $5 }' "$memory"
   echo
+  echo "Idle streams opened $idle_wave at a time; measured ${idle_settle} s after the last opened (+2 s), after a forced full GC," \
+       "against the same server before (after a 100-stream warm-up). RSS includes native memory and is noisier."
+  echo
+  ended="$(cat "$logs"/*.nbfanout.log 2>/dev/null | grep -c 'stream ended' || true)"
+  if (( ${ended:-0} > 0 )); then
+    echo "Streams the server ended, by reason (from nbfanout's stderr in bench/results/fanout-logs/; the server's log is beside it):"
+    echo
+    echo '```'
+    for f in "$logs"/*.nbfanout.log; do
+      grep -q 'stream ended' "$f" || continue
+      sed -n 's/^nbfanout: stream ended: .* grpc-status \(-\?[0-9]*\) rst \([0-9]*\) delivered [0-9]* message \(.*\)$/grpc-status \1, rst \2: \3/p' "$f" |
+        sort | uniq -c | sed "s|^|$(basename "$f" .nbfanout.log): |"
+    done
+    echo '```'
+    echo
+  fi
+  [[ -n "$queue" ]] && echo "The notifier ran with Broker:SubscriberQueueCapacity=$queue." && echo
   echo "Targets: >= 1,500,000 deliveries/s at 1,000 subscribers; < 10 KB per idle subscriber" \
        "(grpc-dotnet naive fan-out: 870,000/s at 100, 570,000/s at 1,000, 350,000/s at 10,000)."
   echo

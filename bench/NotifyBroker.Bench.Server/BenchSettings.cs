@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.Features;
 namespace NotifyBroker.Bench.Server;
 
 /// <summary>The bench server's command line.</summary>
-internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool AllocationProfile, bool HostNotifier)
+/// <param name="HostConfiguration">
+/// "--Section:Key=value" arguments, passed to the broker's host with --notifier (e.g. --Broker:SubscriberQueueCapacity=65536).
+/// </param>
+internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool AllocationProfile, bool HostNotifier, IReadOnlyList<string> HostConfiguration)
 {
     // Kestrel's default; h2load -m 100 stays within it. Fan-out runs raise it.
     private const int DefaultMaxStreamsPerConnection = 100;
@@ -17,6 +20,7 @@ internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool
         var maxStreams = DefaultMaxStreamsPerConnection;
         var allocationProfile = false;
         var hostNotifier = false;
+        var hostConfiguration = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,12 +37,15 @@ internal sealed record BenchSettings(int Port, int MaxStreamsPerConnection, bool
                 case "--notifier":
                     hostNotifier = true;
                     break;
+                case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains(':', StringComparison.Ordinal) && setting.Contains('=', StringComparison.Ordinal):
+                    hostConfiguration.Add(setting);
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N] [--alloc-profile] [--notifier]");
+                    throw new ArgumentException($"Unknown option {args[i]}. Usage: [--port N] [--max-streams N] [--alloc-profile] [--notifier [--Section:Key=value]...]");
             }
         }
 
-        return new BenchSettings(port, maxStreams, allocationProfile, hostNotifier);
+        return new BenchSettings(port, maxStreams, allocationProfile, hostNotifier, hostConfiguration);
     }
 
     /// <summary>The port Kestrel bound (the one asked for, or the one the OS chose for port 0).</summary>

@@ -5,7 +5,7 @@ using NotifyBroker.Bench.Server;
 using NotifyBroker.Grpc.Server;
 using NotifyBroker.Server.Hosting;
 
-// Usage: NotifyBroker.Bench.Server [--port N] [--max-streams N] [--alloc-profile] [--notifier]
+// Usage: NotifyBroker.Bench.Server [--port N] [--max-streams N] [--alloc-profile] [--notifier [--Section:Key=value]...]
 // Listens on 127.0.0.1 with h2c prior knowledge (HTTP/2 only, no TLS) and prints "listening <port>" once ready,
 // so the bench scripts can start it on port 0 and read the port back. --notifier hosts the real broker
 // (BrokerHost, exactly as NotifyBroker.Server builds it) instead of the bench endpoints, plus /stats, so fan-out
@@ -49,6 +49,7 @@ static WebApplication BuildNotifierHost(BenchSettings settings)
         "--urls=http://127.0.0.1:" + settings.Port.ToString(CultureInfo.InvariantCulture),
         "--Kestrel:Limits:Http2:MaxStreamsPerConnection=" + settings.MaxStreamsPerConnection.ToString(CultureInfo.InvariantCulture),
         "--Logging:LogLevel:Default=Warning",
+        .. settings.HostConfiguration,
     ]);
     return BrokerHost.Build(builder);
 }

@@ -45,6 +45,7 @@ typedef struct Options {
     double duration;
     double hold;
     double drain;
+    int wave;
     double open_timeout;
     int inflight;
     int max_ahead;
@@ -72,6 +73,8 @@ typedef struct Subscriber {
     uint32_t message_capacity;
     bool opened;
     bool closed;
+    int grpc_status;       // from the trailers; -1 until seen
+    char grpc_message[96]; // likewise (truncated)
     uint64_t delivered;
     size_t body_sent;
 } Subscriber;
@@ -88,7 +91,7 @@ typedef struct Broadcast {
 
 static Options options = {
     .host = "127.0.0.1", .port = 0, .subscribers = 1000, .connections = 4, .duration = 5, .hold = 0, .drain = 10,
-    .open_timeout = 60, .inflight = 100, .max_ahead = 64, .flags = DEFAULT_FLAGS, .recipients = DEFAULT_RECIPIENTS,
+    .wave = 0, .open_timeout = 60, .inflight = 100, .max_ahead = 64, .flags = DEFAULT_FLAGS, .recipients = DEFAULT_RECIPIENTS,
     .registered_name = "NotifyBroker.Bench.FanOut", .service = "/notify.v1.Notifier",
 };
 
@@ -309,8 +312,13 @@ static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const
         if (name_length == 11 && memcmp(name, "grpc-status", 11) == 0) b->grpc_status = atoi((const char *)value);
         if (name_length == 12 && memcmp(name, "grpc-message", 12) == 0 && first_failure[0] == 0 && value_length > 0)
             snprintf(first_failure, sizeof first_failure, "%.*s", (int)value_length, value);
-    } else if (name_length == 12 && memcmp(name, "grpc-message", 12) == 0 && first_failure[0] == 0) {
-        snprintf(first_failure, sizeof first_failure, "subscribe: %.*s", (int)value_length, value);
+    } else {
+        Subscriber *sub = nghttp2_session_get_stream_user_data(session, stream_id);
+        if (sub && name_length == 11 && memcmp(name, "grpc-status", 11) == 0) sub->grpc_status = atoi((const char *)value);
+        if (name_length == 12 && memcmp(name, "grpc-message", 12) == 0) {
+            if (sub) snprintf(sub->grpc_message, sizeof sub->grpc_message, "%.*s", (int)value_length, value);
+            if (first_failure[0] == 0) snprintf(first_failure, sizeof first_failure, "subscribe: %.*s", (int)value_length, value);
+        }
     }
     return 0;
 }
@@ -332,7 +340,14 @@ static int on_stream_close(nghttp2_session *session, int32_t stream_id, uint32_t
         free(b);
     } else {
         Subscriber *sub = nghttp2_session_get_stream_user_data(session, stream_id);
-        if (sub && !sub->closed) { sub->closed = true; closed_count++; }
+        if (sub && !sub->closed) {
+            sub->closed = true;
+            closed_count++;
+            // Why each stream ended, so a lost stream can be explained (e.g. RESOURCE_EXHAUSTED = slow consumer).
+            fprintf(stderr, "nbfanout: stream ended: subscriber %ld connection %d stream %d grpc-status %d rst %u delivered %llu message %s\n",
+                    (long)(sub - subscribers), (int)(c - connections), stream_id, sub->grpc_status, error_code,
+                    (unsigned long long)sub->delivered, sub->grpc_message[0] ? sub->grpc_message : "-");
+        }
     }
     return 0;
 }
@@ -465,10 +480,12 @@ static uint64_t percentile(double p) {
 static void usage(void) {
     fprintf(stderr,
         "usage: nbfanout --port P [--host 127.0.0.1] [--subscribers 1000] [--connections 4] [--duration 5]\n"
-        "                [--hold 0] [--drain 10] [--open-timeout 60] [--inflight 100] [--max-ahead 64]\n"
+        "                [--hold 0] [--drain 10] [--wave 0] [--open-timeout 60] [--inflight 100] [--max-ahead 64]\n"
         "                [--flags 0x10] [--recipients 0x8] [--registered-name NotifyBroker.Bench.FanOut]\n"
         "                [--service /notify.v1.Notifier]   (/bare/fanout on the bench server: the Kestrel ceiling)\n"
         "  --duration 0 = idle mode: open the streams, print \"ready N\", hold them for --hold s or until stdin closes.\n"
+        "  --wave N = open the streams N at a time, each wave once the previous one is open (0 = all at once).\n"
+        "  Every subscriber stream that ends is reported on stderr with its grpc-status, RST code and message.\n"
         "  --max-ahead: how many accepted broadcasts may still be undelivered to some subscriber before the\n"
         "               publisher waits (keeps the broker's bounded queues from overflowing by design).\n"
         "prints: subscribers opened closed broadcasts_sent broadcasts_accepted broadcasts_failed deliveries\n"
@@ -489,6 +506,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--duration")) options.duration = atof(v);
         else if (!strcmp(a, "--hold")) options.hold = atof(v);
         else if (!strcmp(a, "--drain")) options.drain = atof(v);
+        else if (!strcmp(a, "--wave")) options.wave = atoi(v);
         else if (!strcmp(a, "--open-timeout")) options.open_timeout = atof(v);
         else if (!strcmp(a, "--inflight")) options.inflight = atoi(v);
         else if (!strcmp(a, "--max-ahead")) options.max_ahead = atoi(v);
@@ -514,13 +532,19 @@ int main(int argc, char **argv) {
     // SETTINGS_MAX_CONCURRENT_STREAMS, so too low a limit shows up as streams that never open.
     connection_count = options.connections;
     for (int i = 0; i < connection_count; i++) open_connection(&connections[i], false);
-    for (int i = 0; i < options.subscribers; i++)
-        subscribers[i].stream_id = submit_call(&connections[i % connection_count], subscribe_path, read_subscribe_body, &subscribers[i]);
-
+    // --wave N: open N streams, wait until they are open, then the next N (a burst of opens makes the server's
+    // buffer pools grow to the burst, which would count as per-stream memory).
+    int wave = options.wave > 0 ? options.wave : options.subscribers;
     uint64_t start = now_ns();
-    while (opened_count + closed_count < options.subscribers && !any_dead() &&
-           (double)(now_ns() - start) / 1e9 < options.open_timeout)
-        pump(10);
+    for (int first = 0; first < options.subscribers; first += wave) {
+        int end = first + wave < options.subscribers ? first + wave : options.subscribers;
+        for (int i = first; i < end; i++) {
+            subscribers[i].grpc_status = -1;
+            subscribers[i].stream_id = submit_call(&connections[i % connection_count], subscribe_path, read_subscribe_body, &subscribers[i]);
+        }
+        while (opened_count + closed_count < end && !any_dead() && (double)(now_ns() - start) / 1e9 < options.open_timeout)
+            pump(10);
+    }
     double open_s = (double)(now_ns() - start) / 1e9;
     fprintf(stderr, "nbfanout: %d of %d streams open in %.2f s (%d closed)\n", opened_count, options.subscribers, open_s, closed_count);
     if (opened_count < options.subscribers) {
