@@ -5,32 +5,17 @@ using NotifyBroker.Grpc.Tests.Protos;
 namespace NotifyBroker.Grpc.Tests.Server;
 
 /// <summary>Bad input gets a clear status or a reset, and never takes the server down.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : ServerTestBase
 {
-    private TestGrpcServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestGrpcServer.StartAsync();
-        _client = _server.CreateHttp2Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Theory]
     [InlineData(2)]
     [InlineData(0xFF)]
     public async Task A_compressed_flag_other_than_0_or_1_is_internal(byte flag)
     {
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, FrameBytes.Frame(flag, new EchoRequest { Text = "x" }.ToByteArray())));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, FrameBytes.Frame(flag, new EchoRequest { Text = "x" }.ToByteArray())));
 
         Assert.Equal(StatusCode.Internal, result.StatusCode);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Theory]
@@ -40,29 +25,29 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var frame = RawGrpc.Frame(new EchoRequest { Text = "0123456789" });
 
-        var unary = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, frame[..bytesSent]));
-        var streaming = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, frame.Concat(frame[..bytesSent]).ToArray()));
+        var unary = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, frame[..bytesSent]));
+        var streaming = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, frame.Concat(frame[..bytesSent]).ToArray()));
 
         Assert.Equal(StatusCode.Internal, unary.StatusCode);
         Assert.Equal(StatusCode.Internal, streaming.StatusCode);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
     public async Task Invalid_protobuf_is_internal()
     {
         // Field 1, wire type 2 (length-delimited), announcing 100 bytes that are not there.
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, FrameBytes.Frame(0, [0x0A, 100, 1, 2])));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, FrameBytes.Frame(0, [0x0A, 100, 1, 2])));
 
         Assert.Equal(StatusCode.Internal, result.StatusCode);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
     public async Task An_oversized_message_is_refused_from_its_prefix_before_the_body_is_sent()
     {
         var content = new PushContent();
-        var call = RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, content));
+        var call = RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, content));
 
         // Only the 5-byte prefix announcing 100 MB; the body never comes, so the status cannot wait for it.
         await content.WriteAsync(FrameBytes.Frame(0, 100 * 1024 * 1024, []));
@@ -70,7 +55,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.ResourceExhausted, result.StatusCode);
         content.Complete();
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
@@ -109,7 +94,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_flood_of_concurrent_calls_on_one_connection_all_complete()
     {
-        using var client = _server.CreateHttp2Client();
+        using var client = Server.CreateHttp2Client();
 
         var calls = Enumerable.Range(0, 1000).Select(i => RawGrpc.CallAsync(client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromMinutes(2));
@@ -118,7 +103,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(
             Enumerable.Range(0, 1000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             results.Select(r => r.Message(EchoResponse.Parser).Text));
-        Assert.Equal(0, _server.Echo.ActiveCalls);
-        await ServerAssert.HealthyAsync(_server);
+        Assert.Equal(0, Server.Echo.ActiveCalls);
+        await ServerAssert.HealthyAsync(Server);
     }
 }

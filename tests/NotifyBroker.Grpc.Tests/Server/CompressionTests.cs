@@ -4,23 +4,8 @@ using NotifyBroker.Grpc.Tests.Protos;
 
 namespace NotifyBroker.Grpc.Tests.Server;
 
-public sealed class CompressionTests : IAsyncLifetime
+public sealed class CompressionTests : ServerTestBase
 {
-    private TestGrpcServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestGrpcServer.StartAsync();
-        _client = _server.CreateHttp2Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private static byte[] GzipFrame(IMessage message) => FrameBytes.Frame(1, FrameBytes.Gzip(message.ToByteArray()));
 
     [Fact]
@@ -29,7 +14,7 @@ public sealed class CompressionTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, GzipFrame(new EchoRequest { Text = new string('g', 1000) }));
         request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         var response = result.Message(EchoResponse.Parser);
@@ -46,7 +31,7 @@ public sealed class CompressionTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.ClientStreamMethod.FullName, body);
         request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal("zp|1,0", result.Message(EchoResponse.Parser).Text);
@@ -58,13 +43,13 @@ public sealed class CompressionTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, FrameBytes.Frame(1, "whatever"u8));
         request.Headers.TryAddWithoutValidation("grpc-encoding", "snappy");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.Unimplemented, result.StatusCode);
         var accepted = result.Single("grpc-accept-encoding").Split(',');
         Assert.Contains("gzip", accepted);
         Assert.DoesNotContain("snappy", accepted);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Theory]
@@ -78,7 +63,7 @@ public sealed class CompressionTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
         }
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.Internal, result.StatusCode);
     }
@@ -89,7 +74,7 @@ public sealed class CompressionTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = new string('r', 500), ResponseEncoding = "gzip" }));
         request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity, deflate, gzip");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal("gzip", result.Headers["grpc-encoding"].Single());
@@ -104,7 +89,7 @@ public sealed class CompressionTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "r", ResponseEncoding = "gzip" }));
         request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity,deflate");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.False(result.Headers.ContainsKey("grpc-encoding"));

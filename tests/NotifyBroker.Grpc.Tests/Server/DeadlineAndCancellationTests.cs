@@ -2,34 +2,19 @@ using NotifyBroker.Grpc.Tests.Protos;
 
 namespace NotifyBroker.Grpc.Tests.Server;
 
-public sealed class DeadlineAndCancellationTests : IAsyncLifetime
+public sealed class DeadlineAndCancellationTests : ServerTestBase
 {
-    private TestGrpcServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestGrpcServer.StartAsync();
-        _client = _server.CreateHttp2Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_expired_grpc_timeout_ends_the_call_with_deadline_exceeded_and_cancels_the_handler()
     {
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { DelayMs = 60_000 }));
         request.Headers.TryAddWithoutValidation("grpc-timeout", "100m");
 
-        var result = await RawGrpc.CallAsync(_client, request).WaitAsync(ServerAssert.Guard);
+        var result = await RawGrpc.CallAsync(Client, request).WaitAsync(ServerAssert.Guard);
 
         Assert.Equal(StatusCode.DeadlineExceeded, result.StatusCode);
-        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
-        await ServerAssert.HealthyAsync(_server);
+        Assert.True(await Server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
@@ -38,12 +23,12 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.ServerStreamMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "wait" }));
         request.Headers.TryAddWithoutValidation("grpc-timeout", "200m");
 
-        var result = await RawGrpc.CallAsync(_client, request).WaitAsync(ServerAssert.Guard);
+        var result = await RawGrpc.CallAsync(Client, request).WaitAsync(ServerAssert.Guard);
 
         Assert.Equal("first", EchoResponse.Parser.ParseFrom(Assert.Single(result.Messages).Payload).Text);
         Assert.Equal("4", result.Trailers["grpc-status"].Single());
-        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
-        await ServerAssert.HealthyAsync(_server);
+        Assert.True(await Server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Theory]
@@ -59,7 +44,7 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
         var reset = false;
         try
         {
-            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServerAssert.Guard);
+            response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServerAssert.Guard);
             await (await response.Content.ReadAsStreamAsync()).CopyToAsync(body).WaitAsync(ServerAssert.Guard);
         }
         catch (Exception ex) when ((ex as HttpProtocolException ?? ex.InnerException as HttpProtocolException) is { ErrorCode: 0x8 })
@@ -94,8 +79,8 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
 
         response?.Dispose();
 
-        Assert.IsAssignableFrom<OperationCanceledException>(await _server.Echo.StreamingWriteOutcome.Task.WaitAsync(ServerAssert.Guard));
-        await ServerAssert.HealthyAsync(_server);
+        Assert.IsAssignableFrom<OperationCanceledException>(await Server.Echo.StreamingWriteOutcome.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
@@ -103,19 +88,19 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     {
         var request = RawGrpc.Request(EchoService.ServerStreamMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "write-until-canceled" }));
         request.Headers.TryAddWithoutValidation("grpc-timeout", "500m");
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServerAssert.Guard);
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServerAssert.Guard);
 
         // The client reads nothing: the handler's flushes wait on flow control when the deadline strikes. The
         // status can't overtake the queued messages, so the stream ends with RST_STREAM(CANCEL), as
         // PROTOCOL-HTTP2.md has the server do on a deadline, and not with a reset Kestrel makes on its own.
-        Assert.IsAssignableFrom<OperationCanceledException>(await _server.Echo.StreamingWriteOutcome.Task.WaitAsync(ServerAssert.Guard));
+        Assert.IsAssignableFrom<OperationCanceledException>(await Server.Echo.StreamingWriteOutcome.Task.WaitAsync(ServerAssert.Guard));
         var body = await response.Content.ReadAsStreamAsync();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => body.CopyToAsync(Stream.Null).WaitAsync(ServerAssert.Guard));
 
         var reset = error as HttpProtocolException ?? error.InnerException as HttpProtocolException;
         Assert.NotNull(reset);
         Assert.Equal(0x8, reset.ErrorCode);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
@@ -125,12 +110,12 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("grpc-timeout", "1H");
         var before = DateTime.UtcNow;
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
-        var deadline = _server.Echo.LastCallFacts!.Value.Deadline;
+        var deadline = Server.Echo.LastCallFacts!.Value.Deadline;
         Assert.InRange(deadline, before.AddMinutes(59), DateTime.UtcNow.AddMinutes(61));
-        Assert.Null(_server.Echo.LastContext!.RequestHeaders.Get("grpc-timeout"));
+        Assert.Null(Server.Echo.LastContext!.RequestHeaders.Get("grpc-timeout"));
     }
 
     [Theory]
@@ -142,10 +127,10 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "x" }));
         request.Headers.TryAddWithoutValidation("grpc-timeout", value);
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
-        Assert.Equal(DateTime.MaxValue, _server.Echo.LastCallFacts!.Value.Deadline);
+        Assert.Equal(DateTime.MaxValue, Server.Echo.LastCallFacts!.Value.Deadline);
     }
 
     [Fact]
@@ -153,31 +138,31 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     {
         var content = new PushContent();
         using var cancel = new CancellationTokenSource();
-        var send = _client.SendAsync(RawGrpc.Request(EchoService.DuplexMethod.FullName, content), HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        var send = Client.SendAsync(RawGrpc.Request(EchoService.DuplexMethod.FullName, content), HttpCompletionOption.ResponseHeadersRead, cancel.Token);
         await content.WriteAsync(RawGrpc.Frame(new EchoRequest { Text = "wait" }));
         using var response = await send.WaitAsync(ServerAssert.Guard);
         var body = await response.Content.ReadAsStreamAsync();
         Assert.Equal("wait", (await StreamingCallTests.ReadOneAsync(body)).Text);
-        await _server.Echo.HandlerWaiting.Task.WaitAsync(ServerAssert.Guard);
+        await Server.Echo.HandlerWaiting.Task.WaitAsync(ServerAssert.Guard);
 
         // A request body that fails mid-way makes SocketsHttpHandler send RST_STREAM(CANCEL).
         content.Abort();
         await cancel.CancelAsync();
         response.Dispose();
 
-        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
-        await ServerAssert.HealthyAsync(_server);
+        Assert.True(await Server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
     public async Task A_client_that_drops_the_connection_mid_stream_cancels_the_handler()
     {
         var connections = new List<System.Net.Sockets.Socket>();
-        using var client = _server.CreateHttp2Client(connections);
+        using var client = Server.CreateHttp2Client(connections);
         var content = new PushContent();
         var call = RawGrpc.CallAsync(client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, content));
         await content.WriteAsync(RawGrpc.Frame(new EchoRequest { Text = "wait" }));
-        await _server.Echo.HandlerWaiting.Task.WaitAsync(ServerAssert.Guard);
+        await Server.Echo.HandlerWaiting.Task.WaitAsync(ServerAssert.Guard);
 
         // Cut the TCP connection (RST, no GOAWAY) while the call is in flight.
         lock (connections)
@@ -189,8 +174,8 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
             }
         }
 
-        Assert.True(await _server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
+        Assert.True(await Server.Echo.HandlerSawCancellation.Task.WaitAsync(ServerAssert.Guard));
         await Assert.ThrowsAnyAsync<Exception>(() => call.WaitAsync(ServerAssert.Guard));
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 }

@@ -5,27 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace NotifyBroker.Grpc.Tests.Server;
 
-public sealed class RoutingTests : IAsyncLifetime
+public sealed class RoutingTests : ServerTestBase
 {
-    private TestGrpcServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestGrpcServer.StartAsync();
-        _client = _server.CreateHttp2Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_unknown_service_is_unimplemented_in_a_trailers_only_200()
     {
-        var result = await RawGrpc.CallAsync(_client, "/nb.grpc.tests.Unregistered/Nothing", new EchoRequest());
+        var result = await RawGrpc.CallAsync(Client, "/nb.grpc.tests.Unregistered/Nothing", new EchoRequest());
 
         Assert.Equal(200, result.HttpStatus);
         Assert.True(result.IsTrailersOnly);
@@ -37,7 +22,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_method_of_a_known_service_is_unimplemented()
     {
-        var result = await RawGrpc.CallAsync(_client, "/nb.grpc.tests.Echo/Missing", new EchoRequest());
+        var result = await RawGrpc.CallAsync(Client, "/nb.grpc.tests.Echo/Missing", new EchoRequest());
 
         Assert.Equal(200, result.HttpStatus);
         Assert.True(result.IsTrailersOnly);
@@ -50,7 +35,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [InlineData("/nb.grpc.tests.echo/Unary", "Service is unimplemented.")]
     public async Task Paths_are_case_sensitive(string path, string expectedMessage)
     {
-        var result = await RawGrpc.CallAsync(_client, path, new EchoRequest());
+        var result = await RawGrpc.CallAsync(Client, path, new EchoRequest());
 
         Assert.Equal(StatusCode.Unimplemented, result.StatusCode);
         Assert.Equal(expectedMessage, result.RawMessage);
@@ -62,11 +47,11 @@ public sealed class RoutingTests : IAsyncLifetime
     [InlineData("application/grpcx")]
     public async Task A_non_grpc_content_type_gets_415_with_a_grpc_status(string contentType)
     {
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest()), contentType));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest()), contentType));
 
         Assert.Equal(415, result.HttpStatus);
         Assert.Equal(StatusCode.Internal, result.StatusCode);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Theory]
@@ -74,7 +59,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [InlineData("application/grpc; charset=utf-8")]
     public async Task Content_type_variants_are_accepted(string contentType)
     {
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "x" }), contentType));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest { Text = "x" }), contentType));
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal("x", result.Message(EchoResponse.Parser).Text);
@@ -88,7 +73,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task Http1_is_refused_with_426_and_a_grpc_status()
     {
-        using var http1 = _server.CreateHttp1Client();
+        using var http1 = Server.CreateHttp1Client();
 
         var request = RawGrpc.Request(EchoService.UnaryMethod.FullName, RawGrpc.Frame(new EchoRequest()));
         request.Version = HttpVersion.Version11;
@@ -98,7 +83,7 @@ public sealed class RoutingTests : IAsyncLifetime
         Assert.Equal((int)HttpStatusCode.UpgradeRequired, result.HttpStatus);
         Assert.Equal("h2c", result.Single("upgrade"));
         Assert.Equal(StatusCode.Internal, result.StatusCode);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
@@ -111,7 +96,7 @@ public sealed class RoutingTests : IAsyncLifetime
         };
         request.Headers.TryAddWithoutValidation("content-type", "application/grpc");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(405, result.HttpStatus);
         Assert.Equal("POST", result.Single("allow"));
@@ -121,7 +106,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task Non_grpc_requests_to_unknown_paths_still_get_a_plain_404()
     {
-        using var response = await _client.GetAsync("/not/grpc");
+        using var response = await Client.GetAsync("/not/grpc");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.False(response.Headers.Contains("grpc-status"));
@@ -130,7 +115,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public void The_registry_lists_mapped_services_by_exact_name()
     {
-        var registry = _server.Services.GetRequiredService<GrpcServiceRegistry>();
+        var registry = Server.Services.GetRequiredService<GrpcServiceRegistry>();
 
         var service = Assert.Single(registry.Services);
         Assert.Equal("nb.grpc.tests.Echo", service.Service.FullName);

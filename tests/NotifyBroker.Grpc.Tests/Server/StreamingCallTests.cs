@@ -2,40 +2,25 @@ using NotifyBroker.Grpc.Tests.Protos;
 
 namespace NotifyBroker.Grpc.Tests.Server;
 
-public sealed class StreamingCallTests : IAsyncLifetime
+public sealed class StreamingCallTests : ServerTestBase
 {
-    private TestGrpcServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestGrpcServer.StartAsync();
-        _client = _server.CreateHttp2Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Client_streaming_reads_every_message_including_empty_ones()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.ClientStreamMethod.FullName,
+        var result = await RawGrpc.CallAsync(Client, EchoService.ClientStreamMethod.FullName,
             new EchoRequest { Text = "a" }, new EchoRequest(), new EchoRequest { Text = "b" });
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         var response = result.Message(EchoResponse.Parser);
         Assert.Equal(3, response.Count);
         Assert.Equal("ab|0,0,0", response.Text);
-        Assert.Null(_server.Echo.LastMaxRequestBodySize);
+        Assert.Null(Server.Echo.LastMaxRequestBodySize);
     }
 
     [Fact]
     public async Task Client_streaming_accepts_an_empty_stream()
     {
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, []));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, []));
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal(0, result.Message(EchoResponse.Parser).Count);
@@ -46,7 +31,7 @@ public sealed class StreamingCallTests : IAsyncLifetime
     {
         var bytes = RawGrpc.Frames(new EchoRequest { Text = "first" }, new EchoRequest { Text = "second" });
         var content = new PushContent();
-        var call = RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, content));
+        var call = RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.ClientStreamMethod.FullName, content));
         foreach (var piece in bytes.Chunk(3))
         {
             await content.WriteAsync(piece);
@@ -62,17 +47,17 @@ public sealed class StreamingCallTests : IAsyncLifetime
     [Fact]
     public async Task Server_streaming_sends_each_message_then_ok()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Text = "s", Repeat = 5 });
+        var result = await RawGrpc.CallAsync(Client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Text = "s", Repeat = 5 });
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal(new[] { 0, 1, 2, 3, 4 }, result.Messages.Select(m => EchoResponse.Parser.ParseFrom(m.Payload).Count));
-        Assert.Null(_server.Echo.LastMaxRequestBodySize);
+        Assert.Null(Server.Echo.LastMaxRequestBodySize);
     }
 
     [Fact]
     public async Task Server_streaming_with_zero_messages_still_ends_with_status_in_trailers()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Repeat = 0 });
+        var result = await RawGrpc.CallAsync(Client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Repeat = 0 });
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Empty(result.Body);
@@ -81,7 +66,7 @@ public sealed class StreamingCallTests : IAsyncLifetime
     [Fact]
     public async Task An_error_after_messages_goes_in_real_trailers()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.ServerStreamMethod.FullName,
+        var result = await RawGrpc.CallAsync(Client, EchoService.ServerStreamMethod.FullName,
             new EchoRequest { Repeat = 2, FailWithCode = 10, FailWithMessage = "aborted halfway" });
 
         Assert.Equal(2, result.Messages.Count);
@@ -93,7 +78,7 @@ public sealed class StreamingCallTests : IAsyncLifetime
     [Fact]
     public async Task Pre_serialized_messages_can_be_batched_and_flushed_once()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Text = "serialized-batch", Repeat = 1000 });
+        var result = await RawGrpc.CallAsync(Client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Text = "serialized-batch", Repeat = 1000 });
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal(Enumerable.Range(0, 1000), result.Messages.Select(m => EchoResponse.Parser.ParseFrom(m.Payload).Count));
@@ -102,9 +87,9 @@ public sealed class StreamingCallTests : IAsyncLifetime
     [Fact]
     public async Task Overlapping_writes_are_rejected()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Text = "overlapping-writes" });
+        var result = await RawGrpc.CallAsync(Client, EchoService.ServerStreamMethod.FullName, new EchoRequest { Text = "overlapping-writes" });
 
-        var outcome = await _server.Echo.OverlappingWriteOutcome.Task.WaitAsync(ServerAssert.Guard);
+        var outcome = await Server.Echo.OverlappingWriteOutcome.Task.WaitAsync(ServerAssert.Guard);
         Assert.IsType<InvalidOperationException>(outcome);
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Single(result.Messages);
@@ -126,12 +111,12 @@ public sealed class StreamingCallTests : IAsyncLifetime
         content.Complete();
         Assert.Equal(0, await body.ReadAsync(new byte[1]));
         Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
-        Assert.Null(_server.Echo.LastMaxRequestBodySize);
+        Assert.Null(Server.Echo.LastMaxRequestBodySize);
     }
 
     internal async Task<HttpResponseMessage> SendDuplexAsync(PushContent content, EchoRequest first)
     {
-        var send = _client.SendAsync(RawGrpc.Request(EchoService.DuplexMethod.FullName, content), HttpCompletionOption.ResponseHeadersRead);
+        var send = Client.SendAsync(RawGrpc.Request(EchoService.DuplexMethod.FullName, content), HttpCompletionOption.ResponseHeadersRead);
         await content.WriteAsync(RawGrpc.Frame(first));
         return await send.WaitAsync(ServerAssert.Guard);
     }

@@ -5,29 +5,14 @@ using NotifyBroker.Grpc.Tests.Protos;
 
 namespace NotifyBroker.Grpc.Tests.Server;
 
-public sealed class UnaryCallTests : IAsyncLifetime
+public sealed class UnaryCallTests : ServerTestBase
 {
-    private TestGrpcServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestGrpcServer.StartAsync();
-        _client = _server.CreateHttp2Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Answers_with_headers_one_message_and_status_ok_in_the_trailers()
     {
         var payload = ByteString.CopyFrom(Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray());
 
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "hi", Payload = payload });
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "hi", Payload = payload });
 
         Assert.Equal(200, result.HttpStatus);
         Assert.Equal("application/grpc", result.Headers["content-type"][0]);
@@ -41,7 +26,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task A_zero_length_request_message_is_legal()
     {
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, new byte[5]));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, new byte[5]));
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal(string.Empty, result.Message(EchoResponse.Parser).Text);
@@ -50,7 +35,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task A_unary_request_without_a_message_is_a_cardinality_violation()
     {
-        var result = await RawGrpc.CallAsync(_client, RawGrpc.Request(EchoService.UnaryMethod.FullName, []));
+        var result = await RawGrpc.CallAsync(Client, RawGrpc.Request(EchoService.UnaryMethod.FullName, []));
 
         Assert.Equal(StatusCode.Unimplemented, result.StatusCode);
         Assert.True(result.IsTrailersOnly);
@@ -59,7 +44,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task A_second_unary_request_message_is_internal()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "1" }, new EchoRequest { Text = "2" });
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "1" }, new EchoRequest { Text = "2" });
 
         Assert.Equal(StatusCode.Internal, result.StatusCode);
         Assert.Empty(result.Body);
@@ -68,7 +53,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task An_rpc_exception_becomes_a_trailers_only_status_with_its_trailers()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName, new EchoRequest { FailWithCode = 5, FailWithMessage = "no such alias" });
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName, new EchoRequest { FailWithCode = 5, FailWithMessage = "no such alias" });
 
         Assert.Equal(200, result.HttpStatus);
         Assert.True(result.IsTrailersOnly);
@@ -80,7 +65,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task A_status_set_on_the_context_ends_the_call_without_a_message()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName,
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName,
             new EchoRequest { Text = "status-without-exception", FailWithCode = 9, FailWithMessage = "not now" });
 
         Assert.Equal(StatusCode.FailedPrecondition, result.StatusCode);
@@ -91,7 +76,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task The_special_status_message_round_trips_percent_encoded()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName,
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName,
             new EchoRequest { FailWithCode = 2, FailWithMessage = PercentEncodingTests.SpecialStatusMessage });
 
         Assert.Equal(StatusCode.Unknown, result.StatusCode);
@@ -102,11 +87,11 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task An_unexpected_exception_is_unknown_and_leaks_nothing()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "throw" });
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "throw" });
 
         Assert.Equal(StatusCode.Unknown, result.StatusCode);
         Assert.Equal("Exception was thrown by handler.", result.RawMessage);
-        await ServerAssert.HealthyAsync(_server);
+        await ServerAssert.HealthyAsync(Server);
     }
 
     [Fact]
@@ -125,7 +110,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task A_handler_returning_no_message_with_ok_is_not_reported_as_ok()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "no-response" });
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName, new EchoRequest { Text = "no-response" });
 
         Assert.Equal(StatusCode.Internal, result.StatusCode);
         Assert.Empty(result.Body);
@@ -141,7 +126,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("x-trailing-joined-bin", "AQ,AgM=");
         request.Headers.UserAgent.ParseAdd("raw-test/1.0");
 
-        var result = await RawGrpc.CallAsync(_client, request);
+        var result = await RawGrpc.CallAsync(Client, request);
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
         Assert.Equal("test_initial_metadata_value", result.Headers["x-initial-text"].Single());
@@ -150,7 +135,7 @@ public sealed class UnaryCallTests : IAsyncLifetime
         Assert.Equal("AQ", result.Trailers["x-trailing-padded-bin"].Single());
         Assert.Equal(new[] { "AQ", "AgM" }, SplitValues(result.Trailers["x-trailing-joined-bin"]));
 
-        var seen = _server.Echo.LastContext!.RequestHeaders;
+        var seen = Server.Echo.LastContext!.RequestHeaders;
         Assert.Equal(new byte[] { 0xAB, 0xAB, 0xAB }, seen.GetValueBytes("x-trailing-bin"));
         Assert.Equal(new byte[] { 1 }, seen.GetValueBytes("x-trailing-padded-bin"));
         Assert.Equal(new[] { new byte[] { 1 }, new byte[] { 2, 3 } }, seen.GetAll("x-trailing-joined-bin").Select(e => e.ValueBytes));
@@ -163,17 +148,17 @@ public sealed class UnaryCallTests : IAsyncLifetime
     [Fact]
     public async Task The_context_describes_the_call()
     {
-        var result = await RawGrpc.CallAsync(_client, EchoService.UnaryMethod.FullName, new EchoRequest());
+        var result = await RawGrpc.CallAsync(Client, EchoService.UnaryMethod.FullName, new EchoRequest());
 
         Assert.Equal(StatusCode.OK, result.StatusCode);
-        Assert.Equal("/nb.grpc.tests.Echo/Unary", _server.Echo.LastContext!.Method);
-        var (peer, host, deadline) = _server.Echo.LastCallFacts!.Value;
+        Assert.Equal("/nb.grpc.tests.Echo/Unary", Server.Echo.LastContext!.Method);
+        var (peer, host, deadline) = Server.Echo.LastCallFacts!.Value;
         Assert.StartsWith("ipv4:127.0.0.1:", peer, StringComparison.Ordinal);
-        Assert.Equal(_server.Http2Address.Authority, host);
+        Assert.Equal(Server.Http2Address.Authority, host);
         Assert.Equal(DateTime.MaxValue, deadline);
 
         // Unary requests keep Kestrel's body limit; only streaming calls lift it.
-        Assert.NotNull(_server.Echo.LastMaxRequestBodySize);
+        Assert.NotNull(Server.Echo.LastMaxRequestBodySize);
     }
 
     private static string[] SplitValues(string[] values) =>
