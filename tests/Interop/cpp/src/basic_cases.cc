@@ -29,14 +29,6 @@ const std::string kEchoTrailingValue("\xab\xab\xab", 3);
 const std::string kSpecialStatusMessage =
     "\t\ntest with whitespace\r\nand Unicode BMP \xE2\x98\xBA and non-BMP \xF0\x9F\x98\x88\t\n";
 
-SimpleRequest LargeRequest() {
-  SimpleRequest request;
-  request.set_response_type(COMPRESSABLE);
-  request.set_response_size(314159);
-  request.mutable_payload()->set_body(std::string(271828, '\0'));
-  return request;
-}
-
 StreamingOutputCallRequest DuplexRequest(int response_size, int request_size) {
   StreamingOutputCallRequest request;
   request.set_response_type(COMPRESSABLE);

@@ -22,14 +22,6 @@ using grpc::testing::StreamingInputCallResponse;
 using grpc::testing::StreamingOutputCallRequest;
 using grpc::testing::StreamingOutputCallResponse;
 
-SimpleRequest LargeRequest() {
-  SimpleRequest request;
-  request.set_response_type(COMPRESSABLE);
-  request.set_response_size(314159);
-  request.mutable_payload()->set_body(std::string(271828, '\0'));
-  return request;
-}
-
 StreamingInputCallRequest InputRequest(int size, bool expect_compressed) {
   StreamingInputCallRequest request;
   request.mutable_payload()->set_body(std::string(size, '\0'));

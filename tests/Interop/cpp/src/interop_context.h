@@ -28,4 +28,14 @@ CaseList BasicCases();
 CaseList CancellationCases();
 CaseList CompressionCases();
 
+// The large_unary request of the interop spec (271828 zero bytes in, 314159 COMPRESSABLE bytes asked back), which
+// several cases send unchanged or with compression on top.
+inline grpc::testing::SimpleRequest LargeRequest() {
+  grpc::testing::SimpleRequest request;
+  request.set_response_type(grpc::testing::COMPRESSABLE);
+  request.set_response_size(314159);
+  request.mutable_payload()->set_body(std::string(271828, '\0'));
+  return request;
+}
+
 }  // namespace interop
