@@ -9,8 +9,11 @@ set -uo pipefail
 SUITE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SUITE_DIR/../.." && pwd)"
 RESULTS="${NB_RESULTS:-/dev/stdout}"
+# shellcheck source=../lib/suite.sh
+source "$REPO_ROOT/tests/lib/suite.sh"
+suite_init compose
 
-log() { echo "[compose] $*" >&2; }
+log() { suite_log "$@" >&2; }
 
 compose_command() {
   if docker compose version >/dev/null 2>&1; then
@@ -19,8 +22,7 @@ compose_command() {
   fi
   if ! command -v docker-compose >/dev/null 2>&1; then
     log "installing docker-compose (Debian)"
-    # apt-get update may exit 100 on one bad index; the install below is what matters.
-    apt-get update -qq >/dev/null 2>&1 || true
+    suite_apt_update_once >/dev/null 2>&1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1 || return 1
   fi
   command -v docker-compose >/dev/null 2>&1 && echo "docker-compose"

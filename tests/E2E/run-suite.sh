@@ -12,6 +12,8 @@ set -uo pipefail
 
 readonly SUITE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO_ROOT="$(cd "$SUITE_DIR/../.." && pwd)"
+# shellcheck source=../lib/suite.sh
+source "$REPO_ROOT/tests/lib/suite.sh"
 readonly HOST_DLL="$REPO_ROOT/src/NotifyBroker.Server/bin/Release/net10.0/NotifyBroker.Server.dll"
 readonly HOST_START_TIMEOUT_S=120   # a cold first start JITs a lot
 readonly HOST_STOP_TIMEOUT_S=15
@@ -19,21 +21,17 @@ readonly CLIENT_TIMEOUT_S=300       # every check bounds its own waits; this onl
 
 WORK_DIR="$(mktemp -d -t nb-e2e.XXXXXX)"
 readonly WORK_DIR
-RESULTS_FILE="${NB_RESULTS:-$WORK_DIR/results}"
+suite_init e2e "$WORK_DIR"
+readonly RESULTS_FILE="$SUITE_RESULTS_FILE"
 HOST_PID=""
 
-log() { printf '[e2e] %s\n' "$*"; }
-record() { printf 'e2e-node %d %d\n' "$1" "$2" >>"$RESULTS_FILE"; log "result: e2e-node $1 passed, $2 failed"; }
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+log() { suite_log "$@"; }
+record() { suite_record e2e-node "$1" "$2"; }
 
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null && return 0
-  local marker="${NB_APT_UPDATE_MARKER:-$WORK_DIR/apt-updated}"
-  if [[ ! -e $marker ]]; then
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update || log "apt-get update exited $? (ignored)"
-    touch "$marker"
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+  suite_apt_update_once
+  suite_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
 }
 
 # The address the host really listens on, from its readiness line ("NotifyBroker ready: listening on http://...").
@@ -43,20 +41,13 @@ ready_address() {
   sed -n 's|.*NotifyBroker ready: listening on http://\(127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$1" 2>/dev/null | head -n 1
 }
 
+# Stops the host (SIGTERM, SIGKILL after HOST_STOP_TIMEOUT_S). Returns 1 if it had already died.
 stop_host() {
   [[ -z $HOST_PID ]] && return 0
-  local was_alive=0
-  kill -0 "$HOST_PID" 2>/dev/null && was_alive=1
-  kill -TERM "$HOST_PID" 2>/dev/null
-  local deadline=$((SECONDS + HOST_STOP_TIMEOUT_S))
-  while kill -0 "$HOST_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-  if kill -0 "$HOST_PID" 2>/dev/null; then
-    log "host pid $HOST_PID did not stop within ${HOST_STOP_TIMEOUT_S} s; killing it"
-    kill -KILL "$HOST_PID" 2>/dev/null
-  fi
-  wait "$HOST_PID" 2>/dev/null
+  local alive=0
+  suite_stop_process "$HOST_PID" "$HOST_STOP_TIMEOUT_S" host && alive=1
   HOST_PID=""
-  [[ $was_alive -eq 1 ]]
+  [[ $alive -eq 1 ]]
 }
 
 cleanup() {
@@ -82,17 +73,13 @@ main() {
   dotnet "$HOST_DLL" --urls "http://127.0.0.1:0" --Broker:SubscriberQueueCapacity=8 >"$host_out" 2>&1 &
   HOST_PID=$!
 
-  local deadline=$((SECONDS + HOST_START_TIMEOUT_S))
-  until address=$(ready_address "$host_out") && [[ -n $address ]]; do
-    if ! kill -0 "$HOST_PID" 2>/dev/null || ((SECONDS >= deadline)); then
-      log "the broker did not become ready; its output:"
-      sed 's/^/[e2e]   /' "$host_out"
-      stop_host
-      record 0 1
-      return 0
-    fi
-    sleep 0.2
-  done
+  if ! address=$(suite_wait_ready "$HOST_PID" "$HOST_START_TIMEOUT_S" ready_address "$host_out"); then
+    log "the broker did not become ready; its output:"
+    suite_indent <"$host_out"
+    stop_host
+    record 0 1
+    return 0
+  fi
   log "broker ready on $address (pid $HOST_PID)"
 
   local out="$WORK_DIR/client.out"
@@ -106,11 +93,11 @@ main() {
   fi
   if ! stop_host; then
     log "the broker died during the run (one more failure); its output:"
-    tail -n 60 "$host_out" | sed 's/^/[e2e]   /'
+    tail -n 60 "$host_out" | suite_indent
     failed=$((failed + 1))
   elif [[ $failed -gt 0 ]]; then
     log "broker output (last lines):"
-    tail -n 40 "$host_out" | sed 's/^/[e2e]   /'
+    tail -n 40 "$host_out" | suite_indent
   fi
   record "$passed" "$failed"
 }

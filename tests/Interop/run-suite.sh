@@ -17,6 +17,8 @@ set -uo pipefail
 
 readonly SUITE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO_ROOT="$(cd "$SUITE_DIR/../.." && pwd)"
+# shellcheck source=../lib/suite.sh
+source "$REPO_ROOT/tests/lib/suite.sh"
 readonly HOST_DLL="$SUITE_DIR/NotifyBroker.Interop.TestHost/bin/Release/net10.0/NotifyBroker.Interop.TestHost.dll"
 readonly APT_PACKAGES=(grpc-proto python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
   libgrpc++-dev libprotobuf-dev pkg-config cmake g++ make)
@@ -27,35 +29,16 @@ readonly CPP_BUILD_TIMEOUT_S=900
 
 WORK_DIR="$(mktemp -d -t nb-interop.XXXXXX)"
 readonly WORK_DIR
-RESULTS_FILE="${NB_RESULTS:-$WORK_DIR/results}"
+suite_init interop "$WORK_DIR"
+readonly RESULTS_FILE="$SUITE_RESULTS_FILE"
 HOST_PID=""
 HOST_STDIN_FD=""
 
-log() { printf '[interop] %s\n' "$*"; }
-record() { printf '%s %d %d\n' "$1" "$2" "$3" >>"$RESULTS_FILE"; log "result: $1 $2 passed, $3 failed"; }
+log() { suite_log "$@"; }
+record() { suite_record "$@"; }
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Tools
-
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-
-# apt-get update runs at most once per run (marker file shared with the other suites) and only when something is
-# missing; its exit code 100 (one index failed to download) must not stop us: installs work from the other lists.
-apt_install() {
-  local missing=() package
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-  done
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  local marker="${NB_APT_UPDATE_MARKER:-$WORK_DIR/apt-updated}"
-  if [[ ! -e $marker ]]; then
-    log "apt-get update (once per run)"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update || log "apt-get update exited $? (ignored)"
-    touch "$marker"
-  fi
-  log "apt-get install ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-}
 
 install_node_packages() {
   log "npm ci (tests/Interop/node)"
@@ -69,7 +52,7 @@ build_cpp_client() {
   local rc=$?
   if [[ $rc -ne 0 ]]; then
     log "C++ client build failed (exit $rc); last lines of the build log:"
-    tail -n 40 "$WORK_DIR/cpp-build.log" | sed 's/^/[interop]   /'
+    tail -n 40 "$WORK_DIR/cpp-build.log" | suite_indent
   fi
   return $rc
 }
@@ -86,6 +69,13 @@ host_command() {
   fi
 }
 
+# The port in the host's "listening on http://127.0.0.1:<port>" line, or nothing before that line is written.
+listening_port() {
+  local line
+  line=$(grep -m1 -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$1" 2>/dev/null)
+  printf '%s' "${line##*:}"
+}
+
 # Starts the host with its stdin on a fifo we hold open: if this script dies, the fifo closes and the host exits.
 # Sets HOST_PID and HOST_PORT; returns non-zero (with the host's output logged) if it does not come up in time.
 start_host() {
@@ -96,26 +86,20 @@ start_host() {
   bash -c "exec $(host_command)" <"$fifo" >"$out" 2>&1 &
   HOST_PID=$!
   exec {HOST_STDIN_FD}>"$fifo"
-  local deadline=$((SECONDS + HOST_START_TIMEOUT_S)) line
-  HOST_PORT=""
-  while [[ -z $HOST_PORT ]]; do
-    line=$(grep -m1 -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$out" 2>/dev/null)
-    HOST_PORT=${line##*:}
-    [[ -n $HOST_PORT ]] && break
-    if ! kill -0 "$HOST_PID" 2>/dev/null; then
+  HOST_PORT=$(suite_wait_ready "$HOST_PID" "$HOST_START_TIMEOUT_S" listening_port "$out")
+  case $? in
+    0) ;;
+    1)
       log "host exited before listening; its output:"
-      sed 's/^/[interop]   /' "$out"
+      suite_indent <"$out"
       stop_host
-      return 1
-    fi
-    if ((SECONDS >= deadline)); then
+      return 1 ;;
+    *)
       log "host did not print 'listening on http://127.0.0.1:<port>' within ${HOST_START_TIMEOUT_S} s; its output:"
-      sed 's/^/[interop]   /' "$out"
+      suite_indent <"$out"
       stop_host
-      return 1
-    fi
-    sleep 0.2
-  done
+      return 1 ;;
+  esac
   log "host for $name listening on 127.0.0.1:$HOST_PORT (pid $HOST_PID)"
 }
 
@@ -128,14 +112,7 @@ stop_host() {
     exec {HOST_STDIN_FD}>&-
     HOST_STDIN_FD=""
   fi
-  kill -TERM "$HOST_PID" 2>/dev/null
-  local deadline=$((SECONDS + HOST_STOP_TIMEOUT_S))
-  while kill -0 "$HOST_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-  if kill -0 "$HOST_PID" 2>/dev/null; then
-    log "host pid $HOST_PID did not stop within ${HOST_STOP_TIMEOUT_S} s; killing it"
-    kill -KILL "$HOST_PID" 2>/dev/null
-  fi
-  wait "$HOST_PID" 2>/dev/null
+  suite_stop_process "$HOST_PID" "$HOST_STOP_TIMEOUT_S" host
   HOST_PID=""
   [[ $was_alive -eq 1 ]]
 }
@@ -182,11 +159,11 @@ run_client() {
   local host_log="$WORK_DIR/host-$client.out"
   if ! stop_host; then
     log "the host died during the $client run (counted as one failure); its output:"
-    tail -n 60 "$host_log" | sed 's/^/[interop]   /'
+    tail -n 60 "$host_log" | suite_indent
     failed=$((failed + 1))
   elif [[ $failed -gt 0 ]]; then
     log "host output during the $client run (last lines):"
-    tail -n 40 "$host_log" | sed 's/^/[interop]   /'
+    tail -n 40 "$host_log" | suite_indent
   fi
   record "$suite" "$passed" "$failed"
 }
@@ -199,7 +176,7 @@ main() {
     log "interop host not built: $HOST_DLL (run dotnet build NotifyBroker.sln -c Release first)"
     return 1
   fi
-  if ! apt_install "${APT_PACKAGES[@]}"; then
+  if ! suite_apt_install "${APT_PACKAGES[@]}"; then
     log "could not install the Debian packages the clients need"
     return 1
   fi
@@ -217,7 +194,7 @@ main() {
         log "unknown client '$client'"; return 1 ;;
     esac
   done
-  [[ -z ${NB_RESULTS:-} ]] && { log "results:"; sed 's/^/[interop]   /' "$RESULTS_FILE"; }
+  [[ -z ${NB_RESULTS:-} ]] && { log "results:"; suite_indent "$RESULTS_FILE"; }
   return 0
 }
 
