@@ -47,12 +47,19 @@ internal sealed class InProcessBrokerHost : IAsyncDisposable
     /// <summary>A host on <paramref name="url"/>, e.g. the address of an earlier host, to restart a broker on its port.</summary>
     /// <param name="url">Where to listen.</param>
     /// <param name="settings">As for <see cref="StartAsync"/>.</param>
-    public static async Task<InProcessBrokerHost> StartOnAsync(string url, params string[] settings)
+    public static Task<InProcessBrokerHost> StartOnAsync(string url, params string[] settings) => StartOnAsync(url, configure: null, settings);
+
+    /// <summary>A host on <paramref name="url"/> whose builder <paramref name="configure"/> changes before it is built.</summary>
+    /// <param name="url">Where to listen.</param>
+    /// <param name="configure">Changes to the host's builder (e.g. a log capture), or null.</param>
+    /// <param name="settings">As for <see cref="StartAsync"/>.</param>
+    public static async Task<InProcessBrokerHost> StartOnAsync(string url, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         string[] args = ["--urls", url, "--Desktop:Kind=InMemory", .. settings.Select(static s => "--" + s)];
         var builder = BrokerHost.CreateBuilder(args);
         builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        configure?.Invoke(builder);
         var app = BrokerHost.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
