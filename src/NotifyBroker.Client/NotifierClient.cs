@@ -1,40 +1,59 @@
-using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using NotifyBroker.Client.Observability;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
-using NotifyBroker.Grpc.Observability;
+using GeneratedClient = NotifyBroker.Contracts.V1.Notifier.NotifierClient;
 
 namespace NotifyBroker.Client;
 
 /// <summary>
-/// The C# client of a NotifyBroker (notify.v1.Notifier): typed calls that throw <see cref="NotifyException"/> with the
-/// broker's Win32/NERR code, and subscriptions that resume on their own after a disconnect. Thread-safe; share one
-/// per broker.
+/// The C# client of a NotifyBroker (notify.v1.Notifier), over the generated <see cref="GeneratedClient"/>: typed
+/// calls that throw <see cref="NotifyException"/> with the broker's Win32/NERR code, and subscriptions that resume on
+/// their own after a disconnect. Its calls carry the caller's W3C trace context and are traced (client spans, rpc.*
+/// metrics) when something listens to "NotifyBroker.Rpc". Thread-safe; share one per broker. Build it from an
+/// address, a <see cref="GrpcChannel"/> or a <see cref="CallInvoker"/>, or register it with
+/// <see cref="NotifierClientServiceCollectionExtensions.AddNotifierClient"/>.
 /// </summary>
 public sealed class NotifierClient : IDisposable
 {
-    private readonly bool _ownsChannel;
+    private readonly GrpcChannel? _ownedChannel;
     private readonly NotifierClientOptions _options;
 
-    /// <summary>A client over <paramref name="channel"/>, which stays the caller's to dispose.</summary>
-    public NotifierClient(GrpcChannel channel, NotifierClientOptions? options = null)
+    /// <summary>A client over <paramref name="generated"/> as it is (e.g. one the client factory made, with its interceptors).</summary>
+    public NotifierClient(GeneratedClient generated, NotifierClientOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(channel);
-        Channel = channel;
+        ArgumentNullException.ThrowIfNull(generated);
+        Grpc = generated;
         _options = options ?? new NotifierClientOptions();
     }
 
-    /// <summary>
-    /// A client with its own channel to <paramref name="address"/>, e.g. "http://localhost:50051". Its calls carry the
-    /// caller's W3C trace context and are traced (client spans) when something listens to "NotifyBroker.Grpc".
-    /// </summary>
-    public NotifierClient(string address, NotifierClientOptions? options = null)
-        : this(GrpcChannel.ForAddress(address, new GrpcChannelOptions { CallObserver = GrpcClientTelemetry.Instance }), options)
+    /// <summary>A client whose calls go through <paramref name="callInvoker"/>, traced.</summary>
+    public NotifierClient(CallInvoker callInvoker, NotifierClientOptions? options = null)
+        : this(new GeneratedClient(Traced(callInvoker, target: null)), options)
     {
-        _ownsChannel = true;
     }
 
-    public GrpcChannel Channel { get; }
+    /// <summary>A client over <paramref name="channel"/>, which stays the caller's to dispose; traced.</summary>
+    public NotifierClient(GrpcChannel channel, NotifierClientOptions? options = null)
+        : this(new GeneratedClient(Traced((channel ?? throw new ArgumentNullException(nameof(channel))).CreateCallInvoker(), channel.Target)), options)
+    {
+    }
+
+    /// <summary>A client with its own channel to <paramref name="address"/>, e.g. "http://localhost:50051"; traced.</summary>
+    public NotifierClient(string address, NotifierClientOptions? options = null)
+        : this(GrpcChannel.ForAddress(address), options, ownsChannel: true)
+    {
+    }
+
+    private NotifierClient(GrpcChannel channel, NotifierClientOptions? options, bool ownsChannel)
+        : this(channel, options)
+    {
+        _ownedChannel = ownsChannel ? channel : null;
+    }
+
+    /// <summary>The generated client underneath, for what this one does not wrap (its calls throw <see cref="RpcException"/>).</summary>
+    public GeneratedClient Grpc { get; }
 
     /// <summary>NetMessageBufferSend: <paramref name="request"/>.Text to the alias <paramref name="request"/>.MsgName.</summary>
     public Task<SendReply> SendAsync(SendRequest request, CancellationToken cancellationToken = default) =>
@@ -44,7 +63,7 @@ public sealed class NotifierClient : IDisposable
     /// <param name="request">The call's request.</param>
     /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
     public Task<SendReply> SendAsync(SendRequest request, CallOptions options) =>
-        UnaryAsync(NotifierMethods.Send, request, options);
+        UnaryAsync(Grpc.SendAsync, request, options);
 
     /// <summary>NetMessageBufferSend on this broker: <paramref name="text"/> to <paramref name="msgName"/>, from <paramref name="fromName"/> (empty: the broker's host).</summary>
     public Task<SendReply> SendAsync(string msgName, string text, string fromName = "", CancellationToken cancellationToken = default) =>
@@ -58,7 +77,7 @@ public sealed class NotifierClient : IDisposable
     /// <param name="request">The call's request.</param>
     /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
     public Task<BroadcastReply> BroadcastAsync(BroadcastRequest request, CallOptions options) =>
-        UnaryAsync(NotifierMethods.Broadcast, request, options);
+        UnaryAsync(Grpc.BroadcastAsync, request, options);
 
     /// <summary>NetMessageNameAdd on this broker.</summary>
     public Task AddAliasAsync(string name, CancellationToken cancellationToken = default) =>
@@ -72,7 +91,7 @@ public sealed class NotifierClient : IDisposable
     /// <param name="request">The call's request.</param>
     /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
     public Task<AddAliasReply> AddAliasAsync(AddAliasRequest request, CallOptions options) =>
-        UnaryAsync(NotifierMethods.AddAlias, request, options);
+        UnaryAsync(Grpc.AddAliasAsync, request, options);
 
     /// <summary>NetMessageNameDel on this broker.</summary>
     public Task DeleteAliasAsync(string name, CancellationToken cancellationToken = default) =>
@@ -86,7 +105,7 @@ public sealed class NotifierClient : IDisposable
     /// <param name="request">The call's request.</param>
     /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
     public Task<DeleteAliasReply> DeleteAliasAsync(DeleteAliasRequest request, CallOptions options) =>
-        UnaryAsync(NotifierMethods.DeleteAlias, request, options);
+        UnaryAsync(Grpc.DeleteAliasAsync, request, options);
 
     /// <summary>NetMessageNameEnum on this broker: registered and held aliases, ordered by name.</summary>
     public async Task<IReadOnlyList<AliasInfo>> ListAliasesAsync(CancellationToken cancellationToken = default)
@@ -103,7 +122,7 @@ public sealed class NotifierClient : IDisposable
     /// <param name="request">The call's request.</param>
     /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
     public Task<ListAliasesReply> ListAliasesAsync(ListAliasesRequest request, CallOptions options) =>
-        UnaryAsync(NotifierMethods.ListAliases, request, options);
+        UnaryAsync(Grpc.ListAliasesAsync, request, options);
 
     /// <summary>
     /// The events of a subscription, starting with its Open event. With auto-resume (the default, see
@@ -122,30 +141,29 @@ public sealed class NotifierClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        return new NotifierSubscription(Channel, request.Clone(), options, cancellationToken);
+        return new NotifierSubscription(Grpc, request.Clone(), options, cancellationToken);
     }
 
-    public void Dispose()
+    /// <summary>Disposes the channel if this client made it (the address constructor).</summary>
+    public void Dispose() => _ownedChannel?.Dispose();
+
+    private static CallInvoker Traced(CallInvoker callInvoker, string? target)
     {
-        if (_ownsChannel)
-        {
-            Channel.Dispose();
-        }
+        ArgumentNullException.ThrowIfNull(callInvoker);
+        return callInvoker.Intercept(target is null ? RpcClientTelemetryInterceptor.Instance : new RpcClientTelemetryInterceptor(target));
     }
 
-    private static CallOptions Cancellable(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };
+    private static CallOptions Cancellable(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
 
-    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
-        where TRequest : class, IMessage<TRequest>, new()
-        where TResponse : class, IMessage<TResponse>, new()
+    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Func<TRequest, CallOptions, AsyncUnaryCall<TResponse>> method, TRequest request, CallOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (options.Deadline is null && _options.CallTimeout is { } timeout)
         {
-            options = options with { Deadline = DateTime.UtcNow + timeout };
+            options = options.WithDeadline(DateTime.UtcNow + timeout);
         }
 
-        using var call = Channel.UnaryAsync(method, request, options);
+        using var call = method(request, options);
         try
         {
             return await call.ResponseAsync.ConfigureAwait(false);

@@ -4,8 +4,14 @@ namespace NotifyBroker.Client;
 public sealed class NotifierClientOptions
 {
     /// <summary>
+    /// The broker, e.g. http://localhost:50051. Used by
+    /// <see cref="NotifierClientServiceCollectionExtensions.AddNotifierClient"/>; the constructors take theirs directly.
+    /// </summary>
+    public Uri? Address { get; set; }
+
+    /// <summary>
     /// The deadline of each unary call (Send, Broadcast, the alias calls), from when it starts, unless the call passes
-    /// its own in <see cref="NotifyBroker.Grpc.Client.CallOptions.Deadline"/> (<see cref="DateTime.MaxValue"/> there
+    /// its own in <see cref="global::Grpc.Core.CallOptions.Deadline"/> (<see cref="DateTime.MaxValue"/> there
     /// means none). Null (the default): no deadline beyond the caller's cancellation token. Subscriptions never get
     /// one: they are meant to stay open.
     /// </summary>

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using NotifyBroker.Client.Subscriptions;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
+using Grpc.Core;
+using GeneratedClient = NotifyBroker.Contracts.V1.Notifier.NotifierClient;
 
 namespace NotifyBroker.Client;
 
@@ -14,16 +14,16 @@ namespace NotifyBroker.Client;
 /// </summary>
 public sealed class NotifierSubscription : IAsyncEnumerable<Event>
 {
-    private readonly GrpcChannel _channel;
+    private readonly GeneratedClient _client;
     private readonly SubscribeRequest _request;
     private readonly SubscriptionOptions _options;
     private readonly CancellationToken _cancellationToken;
     private ResumePoint _resume;
     private int _enumerating;
 
-    internal NotifierSubscription(GrpcChannel channel, SubscribeRequest request, SubscriptionOptions options, CancellationToken cancellationToken)
+    internal NotifierSubscription(GeneratedClient client, SubscribeRequest request, SubscriptionOptions options, CancellationToken cancellationToken)
     {
-        _channel = channel;
+        _client = client;
         _request = request;
         _options = options;
         _cancellationToken = cancellationToken;
@@ -64,7 +64,7 @@ public sealed class NotifierSubscription : IAsyncEnumerable<Event>
             {
                 var attempt = resume.NextRequest();
                 NotifyException failure;
-                using (var call = _channel.ServerStreaming(NotifierMethods.Subscribe, attempt, new CallOptions { CancellationToken = cancellationToken }))
+                using (var call = _client.Subscribe(attempt, new CallOptions(cancellationToken: cancellationToken)))
                 {
                     var stream = call.ResponseStream;
                     while (true)

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Google.Rpc;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using GrpcStatus = NotifyBroker.Grpc.Status;
-using StatusCode = NotifyBroker.Grpc.StatusCode;
+using Grpc.Core;
+using GrpcStatus = Grpc.Core.Status;
+using StatusCode = Grpc.Core.StatusCode;
 
 namespace NotifyBroker.Client;
 
@@ -24,12 +24,12 @@ public sealed class NotifyException : Exception
     public const string BrokerStoppingReason = "BROKER_STOPPING";
 
     public NotifyException()
-        : this(new RpcException())
+        : this(new RpcException(new GrpcStatus(StatusCode.Unknown, string.Empty)))
     {
     }
 
     public NotifyException(string message)
-        : this(new RpcException(message))
+        : this(new RpcException(new GrpcStatus(StatusCode.Unknown, message)))
     {
     }
 
@@ -45,7 +45,7 @@ public sealed class NotifyException : Exception
     {
         ArgumentNullException.ThrowIfNull(error);
         Status = error.Status;
-        if (error.Status.RichStatus is { } rich)
+        if (error.GetRpcStatus() is { } rich)
         {
             foreach (var detail in rich.Details)
             {
@@ -74,7 +74,7 @@ public sealed class NotifyException : Exception
     /// stream end's reason ("SLOW_CONSUMER"). Null when the server sent no ErrorInfo (e.g. a transport failure).
     /// </summary>
     /// <remarks>ErrorInfo's field 1 is called Type in Google.Api.CommonProtos 2.0.0 and reason in today's protos.</remarks>
-    public string? SymbolicName => ErrorInfo?.Type is { Length: > 0 } name ? name : null;
+    public string? SymbolicName => ErrorInfo?.Reason is { Length: > 0 } name ? name : null;
 
     /// <summary>The Win32/NERR code (ErrorInfo metadata "code"), e.g. 2273; null when the failure has none.</summary>
     public int? Win32Code =>

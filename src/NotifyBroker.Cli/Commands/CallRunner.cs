@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NotifyBroker.Cli.Output;
 using NotifyBroker.Client;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 
 namespace NotifyBroker.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using NotifyBroker.Client;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 
 namespace NotifyBroker.Cli.Output;
 

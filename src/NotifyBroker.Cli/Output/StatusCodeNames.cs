@@ -1,5 +1,5 @@
 using System.Text;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 
 namespace NotifyBroker.Cli.Output;
 

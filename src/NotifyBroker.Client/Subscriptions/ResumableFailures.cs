@@ -1,4 +1,4 @@
-using NotifyBroker.Grpc;
+using Grpc.Core;
 
 namespace NotifyBroker.Client.Subscriptions;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using NotifyBroker.Core.Errors;
-using NotifyBroker.Grpc;
-using StatusCode = NotifyBroker.Grpc.StatusCode;
+using StatusCode = Grpc.Core.StatusCode;
 
 namespace NotifyBroker.Server.Errors;
 
@@ -13,10 +13,6 @@ namespace NotifyBroker.Server.Errors;
 /// google.rpc.Status with a google.rpc.ErrorInfo (domain "notify.v1", reason = the symbolic name, metadata = the
 /// numbers a client needs) and, where the client can resume, a packed notify.v1.Position.
 /// </summary>
-/// <remarks>
-/// Google.Api.CommonProtos 2.0.0 still calls ErrorInfo's field 1 <c>Type</c>; today's error_details.proto names the
-/// same field <c>reason</c>, so on the wire (and in every other language) it is the reason.
-/// </remarks>
 internal static class NotifyStatus
 {
     public const string Domain = "notify.v1";
@@ -37,7 +33,7 @@ internal static class NotifyStatus
     /// <summary>The call failure for a Win32/NERR code found by the host itself (e.g. a malformed request field).</summary>
     public static RpcException FromWin32(int win32Code, string message)
     {
-        var info = new ErrorInfo { Type = Win32Error.NameOf(win32Code), Domain = Domain };
+        var info = new ErrorInfo { Reason = Win32Error.NameOf(win32Code), Domain = Domain };
         info.Metadata.Add("code", win32Code.ToString(CultureInfo.InvariantCulture));
         return Create(Win32StatusCodes.ToStatusCode(win32Code), message, info);
     }
@@ -53,6 +49,7 @@ internal static class NotifyStatus
             rich.Details.Add(Any.Pack(detail));
         }
 
-        return new RpcException(new NotifyBroker.Grpc.Status(code, message) { RichStatus = rich });
+        // Grpc.StatusProto puts the google.rpc.Status into grpc-status-details-bin and keeps code and message in step.
+        return rich.ToRpcException();
     }
 }

@@ -1,5 +1,5 @@
 using NotifyBroker.Core.Errors;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 
 namespace NotifyBroker.Server.Errors;
 

@@ -1,21 +1,21 @@
+using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop;
-using NotifyBroker.Grpc.Server;
-using NotifyBroker.Grpc.Services.Health;
-using NotifyBroker.Grpc.Services.Reflection;
 using NotifyBroker.Server.Notifier;
 using NotifyBroker.Server.Observability;
 
 namespace NotifyBroker.Server.Hosting;
 
 /// <summary>
-/// Builds the broker's host: Kestrel speaking HTTP/2 only (h2c with prior knowledge on http:// addresses), settings
-/// bound the ASP.NET Core way (appsettings.json, environment variables, command line; one options type per room),
-/// the desktop chosen at run time, and notify.v1.Notifier, grpc.health.v1 and reflection (v1, v1alpha) mapped.
+/// Builds the broker's host on Grpc.AspNetCore: Kestrel speaking HTTP/2 only (h2c with prior knowledge on http://
+/// addresses), settings bound the ASP.NET Core way (appsettings.json, environment variables, command line; one
+/// options type per room), the desktop chosen at run time, and notify.v1.Notifier, grpc.health.v1
+/// (Grpc.HealthCheck) and reflection v1 and v1alpha (Grpc.AspNetCore.Server.Reflection) mapped.
 /// Program.cs runs it; tests build the same host on 127.0.0.1:0.
 /// </summary>
 public static class BrokerHost
@@ -54,8 +54,20 @@ public static class BrokerHost
         var services = builder.Services;
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName);
         services.AddOptions<DesktopOptions>().BindConfiguration(DesktopOptions.SectionName);
-        services.AddGrpcServer();
-        services.AddOptions<GrpcServerOptions>().BindConfiguration("Grpc");
+        var exportsTelemetry = builder.AddNotifyBrokerTelemetry();
+        services.AddGrpc(grpc =>
+        {
+            // Outermost first: the RPC span sees the status the error rule gives a core failure.
+            if (exportsTelemetry)
+            {
+                grpc.Interceptors.Add<RpcServerTelemetryInterceptor>();
+            }
+
+            grpc.Interceptors.Add<BrokerErrorInterceptor>();
+        });
+        services.AddOptions<GrpcServiceOptions>().Configure<IConfiguration>(static (grpc, configuration) => BindGrpcOptions(configuration.GetSection(GrpcSectionName), grpc));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<NotifierService>, SubscribeMethodProvider>());
+        services.AddGrpcReflection();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(DesktopFactory.Create);
@@ -70,10 +82,9 @@ public static class BrokerHost
                 provider.GetRequiredService<TimeProvider>(),
                 listenerPublishFailed: failure => ServerLog.ListenerPublishFailed(listenerLog, failure.MessageId, failure.Origin, failure.Error));
         });
-        services.AddSingleton<HealthStatusRegistry>();
+        services.AddSingleton<HealthServiceImpl>();
         services.AddSingleton<NotifierService>();
         services.AddHostedService<BrokerLifecycle>();
-        builder.AddNotifyBrokerTelemetry();
         return builder;
     }
 
@@ -82,16 +93,26 @@ public static class BrokerHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
-        var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
-
-        app.MapGrpcService(app.Services.GetRequiredService<NotifierService>().CreateDefinition());
-        app.MapGrpcService(HealthService.CreateDefinition(app.Services.GetRequiredService<HealthStatusRegistry>()));
-        foreach (var reflection in ReflectionService.CreateDefinitions(() => registry.Services.Select(static s => s.Service)))
-        {
-            app.MapGrpcService(reflection);
-        }
-
+        app.MapGrpcService<NotifierService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>The configuration section of the gRPC options (kept from the broker's own layer, so existing settings still apply).</summary>
+    public const string GrpcSectionName = "Grpc";
+
+    /// <summary>
+    /// "Grpc:*" onto Grpc.AspNetCore's options: MaxReceiveMessageSize, MaxSendMessageSize, EnableDetailedErrors and
+    /// ResponseCompressionLevel by their own names, and ResponseCompression (e.g. "gzip") as ResponseCompressionAlgorithm.
+    /// </summary>
+    private static void BindGrpcOptions(IConfigurationSection section, GrpcServiceOptions grpc)
+    {
+        section.Bind(grpc);
+        if (section["ResponseCompression"] is { Length: > 0 } algorithm)
+        {
+            grpc.ResponseCompressionAlgorithm = algorithm.Trim();
+        }
     }
 
     private static void ConfigureKestrel(IConfiguration configuration, KestrelServerOptions kestrel)

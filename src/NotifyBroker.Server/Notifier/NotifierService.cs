@@ -1,69 +1,74 @@
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
-using NotifyBroker.Core.Errors;
-using NotifyBroker.Grpc.Server;
-using NotifyBroker.Server.Errors;
+using NotifyBroker.Server.Mapping;
 
 namespace NotifyBroker.Server.Notifier;
 
 /// <summary>
-/// notify.v1.Notifier bound to the broker core: one handler per RPC, and one rule for failures: a core failure
-/// (<see cref="BrokerException"/>, a Win32/NERR code) becomes its gRPC status with ErrorInfo details here, so no
-/// handler repeats it and none can let one escape as UNKNOWN (a running Subscribe stream's pump applies the same rule).
+/// notify.v1.Notifier on the generated <see cref="Contracts.V1.Notifier.NotifierBase"/>: each RPC maps its request to
+/// the core and the core's answer back. A core failure (a Win32/NERR code) becomes its status in
+/// <see cref="BrokerErrorInterceptor"/>. Subscribe is bound apart (<see cref="NotifierBinding"/>,
+/// <see cref="SerializedSubscribe"/>), so that every stream writes each event's shared bytes.
 /// </summary>
-internal sealed class NotifierService
+[BindServiceMethod(typeof(NotifierBinding), nameof(NotifierBinding.BindService))]
+internal sealed class NotifierService : Contracts.V1.Notifier.NotifierBase
 {
-    private readonly SendHandler _send;
-    private readonly BroadcastHandler _broadcast;
+    private static readonly AddAliasReply Added = new();
+    private static readonly DeleteAliasReply Deleted = new();
+
+    private readonly Broker _broker;
     private readonly SubscribeHandler _subscribe;
-    private readonly AliasHandlers _aliases;
 
     public NotifierService(Broker broker, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<NotifierService> logger)
     {
-        _send = new SendHandler(broker);
-        _broadcast = new BroadcastHandler(broker);
+        _broker = broker;
         _subscribe = new SubscribeHandler(broker, lifetime, time, logger);
-        _aliases = new AliasHandlers(broker);
     }
 
-    public ServiceDefinition CreateDefinition() =>
-        ServiceDefinition.CreateBuilder(NotifierMethods.Service)
-            .AddUnary(NotifierMethods.Send, Translated<SendRequest, SendReply>(_send.HandleAsync))
-            .AddUnary(NotifierMethods.Broadcast, Translated<BroadcastRequest, BroadcastReply>(_broadcast.HandleAsync))
-            .AddServerStreaming(NotifierMethods.Subscribe, Translated<SubscribeRequest, Event>(_subscribe.HandleAsync))
-            .AddUnary(NotifierMethods.AddAlias, Translated<AddAliasRequest, AddAliasReply>(_aliases.AddAsync))
-            .AddUnary(NotifierMethods.DeleteAlias, Translated<DeleteAliasRequest, DeleteAliasReply>(_aliases.DeleteAsync))
-            .AddUnary(NotifierMethods.ListAliases, Translated<ListAliasesRequest, ListAliasesReply>(_aliases.ListAsync))
-            .Build();
+    /// <summary>NetMessageBufferSend.</summary>
+    public override async Task<SendReply> Send(SendRequest request, ServerCallContext context)
+    {
+        var result = await _broker.SendAsync(RequestMapping.ToCore(request), context.CancellationToken).ConfigureAwait(false);
+        return RequestMapping.ToContract(result);
+    }
 
-    private static UnaryServerMethod<TRequest, TResponse> Translated<TRequest, TResponse>(UnaryServerMethod<TRequest, TResponse> handler) =>
-        async (request, context) =>
-        {
-            try
-            {
-                return await handler(request, context).ConfigureAwait(false);
-            }
-            catch (BrokerException error)
-            {
-                throw NotifyStatus.FromBrokerException(error);
-            }
-        };
+    /// <summary>BroadcastSystemMessageEx.</summary>
+    public override async Task<BroadcastReply> Broadcast(BroadcastRequest request, ServerCallContext context)
+    {
+        var result = await _broker.BroadcastAsync(RequestMapping.ToCore(request), context.CancellationToken).ConfigureAwait(false);
+        return RequestMapping.ToContract(result);
+    }
 
-    // Not async: a Subscribe stream lives for hours, and an async wrapper would keep its own state machine (holding
-    // the request) for all of it. The handler fails synchronously for a bad request; once the stream runs, the
-    // pump translates core failures itself.
-    private static ServerStreamingServerMethod<TRequest, TResponse> Translated<TRequest, TResponse>(ServerStreamingServerMethod<TRequest, TResponse> handler) =>
-        (request, responseStream, context) =>
+    /// <summary>NetMessageNameAdd.</summary>
+    public override Task<AddAliasReply> AddAlias(AddAliasRequest request, ServerCallContext context)
+    {
+        _broker.AddAlias(request.ServerName, request.Name);
+        return Task.FromResult(Added);
+    }
+
+    /// <summary>NetMessageNameDel.</summary>
+    public override Task<DeleteAliasReply> DeleteAlias(DeleteAliasRequest request, ServerCallContext context)
+    {
+        _broker.DeleteAlias(request.ServerName, request.Name);
+        return Task.FromResult(Deleted);
+    }
+
+    /// <summary>NetMessageNameEnum.</summary>
+    public override Task<ListAliasesReply> ListAliases(ListAliasesRequest request, ServerCallContext context)
+    {
+        var reply = new ListAliasesReply();
+        foreach (var alias in _broker.ListAliases(request.ServerName))
         {
-            try
-            {
-                return handler(request, responseStream, context);
-            }
-            catch (BrokerException error)
-            {
-                throw NotifyStatus.FromBrokerException(error);
-            }
-        };
+            reply.Aliases.Add(new AliasInfo { Name = alias.Name, Registered = alias.Registered, Holders = (uint)Math.Max(0, alias.Holders) });
+        }
+
+        return Task.FromResult(reply);
+    }
+
+    /// <summary>Subscribe, as <see cref="SerializedSubscribe.Method"/> binds it: events arrive as their shared notify.v1.Event bytes.</summary>
+    public Task Subscribe(SubscribeRequest request, IServerStreamWriter<byte[]> responseStream, ServerCallContext context) =>
+        _subscribe.Handle(request, responseStream, context);
 }

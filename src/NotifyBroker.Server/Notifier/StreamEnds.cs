@@ -1,10 +1,10 @@
 using System.Globalization;
 using Google.Rpc;
 using NotifyBroker.Core.Events;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 using NotifyBroker.Server.Errors;
 using NotifyBroker.Server.Mapping;
-using StatusCode = NotifyBroker.Grpc.StatusCode;
+using StatusCode = Grpc.Core.StatusCode;
 
 namespace NotifyBroker.Server.Notifier;
 
@@ -28,7 +28,7 @@ internal static class StreamEnds
 
     private static RpcException Resumable(StatusCode code, string message, string reason, StreamPosition resumeAfter)
     {
-        var info = new ErrorInfo { Type = reason, Domain = NotifyStatus.Domain };
+        var info = new ErrorInfo { Reason = reason, Domain = NotifyStatus.Domain };
         info.Metadata.Add("offset", resumeAfter.Offset.ToString(CultureInfo.InvariantCulture));
         info.Metadata.Add("epoch", resumeAfter.Epoch);
         return NotifyStatus.Create(code, message, info, PositionMapping.ToContract(resumeAfter));

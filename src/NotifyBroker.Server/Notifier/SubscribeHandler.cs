@@ -1,9 +1,11 @@
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
+using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Subscriptions;
-using NotifyBroker.Grpc.Server;
+using NotifyBroker.Server.Errors;
 using NotifyBroker.Server.Mapping;
 
 namespace NotifyBroker.Server.Notifier;
@@ -27,7 +29,20 @@ internal sealed class SubscribeHandler
         _logger = logger;
     }
 
-    public Task HandleAsync(SubscribeRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
+    public Task Handle(SubscribeRequest request, IServerStreamWriter<byte[]> responseStream, ServerCallContext context)
+    {
+        try
+        {
+            return Start(request, responseStream, context);
+        }
+        catch (BrokerException error)
+        {
+            // A bad request fails here, before the stream runs; once it runs, the pump applies the same rule.
+            throw NotifyStatus.FromBrokerException(error);
+        }
+    }
+
+    private Task Start(SubscribeRequest request, IServerStreamWriter<byte[]> responseStream, ServerCallContext context)
     {
         var keepalive = ContractTime.ToTimeSpanOrZero(request.KeepaliveInterval, "keepalive_interval");
         keepalive = keepalive == TimeSpan.Zero ? _broker.Options.DefaultKeepaliveInterval : keepalive;

@@ -1,4 +1,7 @@
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
@@ -6,8 +9,6 @@ using NotifyBroker.Core.Engine;
 using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Events;
 using NotifyBroker.Core.Subscriptions;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Server;
 using NotifyBroker.Server.Errors;
 using NotifyBroker.Server.Hosting;
 using NotifyBroker.Server.Mapping;
@@ -17,7 +18,7 @@ namespace NotifyBroker.Server.Notifier;
 
 /// <summary>
 /// Moves one subscription onto one response stream: the Open event, then batches (everything ready, each event's
-/// shared bytes written with BufferHint, one flush per batch), a keepalive whenever the stream has been idle for the
+/// shared bytes written with BufferHint, then one flush of the response body per batch), a keepalive whenever the stream has been idle for the
 /// keepalive interval, and at the end the status that tells the client why and where to resume.
 /// </summary>
 /// <remarks>
@@ -63,7 +64,8 @@ internal sealed class SubscriptionPump
     }
 
     private readonly Subscription _subscription;
-    private readonly IServerStreamWriter<Event> _stream;
+    private readonly IServerStreamWriter<byte[]> _stream;
+    private readonly PipeWriter _body;
     private readonly ServerCallContext _context;
     private readonly HttpContext _httpContext;
     private readonly TimeSpan _keepaliveInterval;
@@ -97,7 +99,7 @@ internal sealed class SubscriptionPump
 
     public SubscriptionPump(
         Subscription subscription,
-        IServerStreamWriter<Event> stream,
+        IServerStreamWriter<byte[]> stream,
         ServerCallContext context,
         TimeSpan keepaliveInterval,
         int capacity,
@@ -108,7 +110,8 @@ internal sealed class SubscriptionPump
         _subscription = subscription;
         _stream = stream;
         _context = context;
-        _httpContext = context.HttpContext;
+        _httpContext = context.GetHttpContext();
+        _body = _httpContext.Response.BodyWriter;
         _keepaliveInterval = keepaliveInterval;
         _capacity = capacity;
         _watchdog = watchdog;
@@ -141,9 +144,10 @@ internal sealed class SubscriptionPump
 
             while (true)
             {
-                // One flush for everything written since the last one. A flush that does not finish at once is
-                // awaited right here, so it reuses this method's state machine instead of allocating one.
-                var flush = _stream.FlushAsync(_callAborted);
+                // One flush for everything written since the last one (every write carries BufferHint, and
+                // IServerStreamWriter has no flush of its own). A flush that does not finish at once is awaited
+                // right here, so it reuses this method's state machine instead of allocating one.
+                var flush = _body.FlushAsync(_callAborted);
                 if (!flush.IsCompletedSuccessfully)
                 {
                     EnterSlowWrite();
@@ -161,6 +165,13 @@ internal sealed class SubscriptionPump
                     }
 
                     ThrowIfReset();
+                }
+
+                if (_callAborted.IsCancellationRequested)
+                {
+                    // The client went away; a flush into a closed stream completes without error.
+                    ServerLog.SubscriptionCancelled(_logger, _context.Peer, _subscription.LastPosition.ToString());
+                    return;
                 }
 
                 // Wait for the next batch, or until a keepalive is due.
@@ -238,10 +249,11 @@ internal sealed class SubscriptionPump
                 var written = 0;
                 while (written < MaxBatch && _subscription.TryRead(out var brokerEvent))
                 {
-                    var write = _stream.WriteSerializedAsync(EventMapping.Encode(brokerEvent), _callAborted);
+                    // No token: Grpc.AspNetCore would register it once per message; the call's own abort ends a write.
+                    var write = _stream.WriteAsync(EventMapping.Encode(brokerEvent));
                     if (!write.IsCompletedSuccessfully)
                     {
-                        await AwaitSlowWriteAsync(write).ConfigureAwait(false);
+                        await AwaitSlowWriteAsync(new ValueTask(write)).ConfigureAwait(false);
                     }
 
                     _handedOver = brokerEvent.Position;
@@ -252,8 +264,15 @@ internal sealed class SubscriptionPump
         }
         catch (BrokerException error)
         {
-            // The service translates what the handler throws before the stream runs; this is the same rule after.
+            // The interceptor translates what the handler throws before the stream runs; this is the same rule after.
             throw NotifyStatus.FromBrokerException(error);
+        }
+        catch (Exception error) when (error is InvalidOperationException or OperationCanceledException && _callAborted.IsCancellationRequested && !WasReset)
+        {
+            // The client went away under a write or flush. Grpc.AspNetCore's writer then refuses writes with
+            // InvalidOperationException ("the request is complete"), and a flush fails as cancelled: either way this
+            // stream alone ends, as a cancellation.
+            ServerLog.SubscriptionCancelled(_logger, _context.Peer, _subscription.LastPosition.ToString());
         }
         finally
         {
@@ -351,9 +370,10 @@ internal sealed class SubscriptionPump
         }
     }
 
+    /// <summary>A message of this stream alone (Open, keepalive): encoded here, written like the shared ones.</summary>
     private ValueTask WriteAsync(Event message)
     {
-        var write = _stream.WriteAsync(message, _callAborted);
+        var write = _stream.WriteAsync(message.ToByteArray());
         return write.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitSlowWriteAsync(new ValueTask(write));
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using NotifyBroker.Core.Events;
-using NotifyBroker.Grpc.Observability;
+using NotifyBroker.Contracts.Observability;
 
 namespace NotifyBroker.Server.Observability;
 
@@ -27,7 +27,7 @@ internal sealed class SubscribeStreamTrace
 
     /// <summary>The trace of the stream whose handler is running, or null when its span is not recorded.</summary>
     public static SubscribeStreamTrace? ForCurrentStream() =>
-        Activity.Current is { IsAllDataRequested: true } current && current.Source == GrpcTelemetry.Source ? new SubscribeStreamTrace(current) : null;
+        Activity.Current is { IsAllDataRequested: true } current && current.Source == RpcTelemetry.Source ? new SubscribeStreamTrace(current) : null;
 
     /// <summary>The stream handed <paramref name="delivered"/> to its client.</summary>
     public void Delivered(BrokerEvent delivered)

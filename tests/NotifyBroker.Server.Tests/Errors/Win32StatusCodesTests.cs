@@ -1,6 +1,6 @@
 using Google.Rpc;
 using NotifyBroker.Core.Errors;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 using NotifyBroker.Server.Errors;
 
 namespace NotifyBroker.Server.Tests.Errors;
@@ -30,10 +30,10 @@ public sealed class Win32StatusCodesTests
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal("No alias 'x'.", error.Status.Detail);
-        var rich = Assert.IsType<Google.Rpc.Status>(error.Status.RichStatus);
+        var rich = Assert.IsType<Google.Rpc.Status>(error.GetRpcStatus());
         Assert.Equal((int)StatusCode.NotFound, rich.Code);
         var info = Assert.Single(rich.Details).Unpack<ErrorInfo>();
-        Assert.Equal("NERR_NameNotFound", info.Type);
+        Assert.Equal("NERR_NameNotFound", info.Reason);
         Assert.Equal("notify.v1", info.Domain);
         Assert.Equal("2273", info.Metadata["code"]);
     }

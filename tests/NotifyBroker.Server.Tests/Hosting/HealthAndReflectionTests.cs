@@ -1,8 +1,6 @@
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
-using NotifyBroker.Grpc.Health.V1;
-using NotifyBroker.Grpc.Reflection.V1;
-using NotifyBroker.Grpc.Services.Health;
+using Grpc.HealthCheck;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1;
 using NotifyBroker.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,12 +8,6 @@ namespace NotifyBroker.Server.Tests.Hosting;
 
 public sealed class HealthAndReflectionTests
 {
-    private static readonly Method<HealthCheckRequest, HealthCheckResponse> Check =
-        MethodLookup.Find<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services.Single(), "Check");
-
-    private static readonly Method<ServerReflectionRequest, ServerReflectionResponse> ReflectionInfo =
-        MethodLookup.Find<ServerReflectionRequest, ServerReflectionResponse>(ReflectionReflection.Descriptor.Services.Single(), "ServerReflectionInfo");
-
     [Theory]
     [InlineData("")]
     [InlineData("notify.v1.Notifier")]
@@ -24,13 +16,14 @@ public sealed class HealthAndReflectionTests
         var host = await BrokerTestHost.StartAsync();
         try
         {
-            var reply = await host.Channel.UnaryAsync(Check, new HealthCheckRequest { Service = service });
+            var reply = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest { Service = service });
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
 
-            var registry = host.Services.GetRequiredService<HealthStatusRegistry>();
+            // Once shutdown begins Kestrel takes no new calls, so ask the health service itself.
+            var health = host.Services.GetRequiredService<HealthServiceImpl>();
             await host.StopAsync();
-            Assert.True(registry.TryGetStatus(service, out var status));
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, status);
+            var stopped = await health.Check(new HealthCheckRequest { Service = service }, context: null!);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, stopped.Status);
         }
         finally
         {
@@ -42,7 +35,7 @@ public sealed class HealthAndReflectionTests
     public async Task Reflection_lists_the_Notifier_health_and_reflection_services()
     {
         await using var host = await BrokerTestHost.StartAsync();
-        using var call = host.Channel.DuplexStreaming(ReflectionInfo);
+        using var call = new ServerReflection.ServerReflectionClient(host.Channel).ServerReflectionInfo();
 
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
         await call.RequestStream.CompleteAsync();
@@ -60,7 +53,7 @@ public sealed class HealthAndReflectionTests
     public async Task Reflection_serves_the_notifier_proto_file()
     {
         await using var host = await BrokerTestHost.StartAsync();
-        using var call = host.Channel.DuplexStreaming(ReflectionInfo);
+        using var call = new ServerReflection.ServerReflectionClient(host.Channel).ServerReflectionInfo();
 
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = "notify.v1.Notifier" });
         await call.RequestStream.CompleteAsync();

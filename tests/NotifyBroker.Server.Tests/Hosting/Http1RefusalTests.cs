@@ -34,7 +34,7 @@ public sealed class Http1RefusalTests
         Assert.False(response.Headers.Contains("grpc-status"));
         Assert.Contains("HTTP/2 only endpoint", body, StringComparison.Ordinal);
 
-        using var healthy = host.Channel.UnaryAsync(NotifierMethods.ListAliases, new ListAliasesRequest());
+        using var healthy = host.Grpc.ListAliasesAsync(new ListAliasesRequest());
         Assert.NotNull(await healthy.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 }

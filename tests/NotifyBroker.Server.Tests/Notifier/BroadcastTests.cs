@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Desktop;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 using NotifyBroker.Server.Tests.TestSupport;
 
 namespace NotifyBroker.Server.Tests.Notifier;
@@ -19,7 +19,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     [Fact]
     public async Task A_registered_message_broadcast_arrives_on_Subscribe_with_its_name_and_parameters()
     {
-        using var stream = Streams.Subscribe(_host.Channel, new SubscribeRequest { RegisteredNames = { "NotifyBroker.Tour" } });
+        using var stream = Streams.Subscribe(_host.Grpc, new SubscribeRequest { RegisteredNames = { "NotifyBroker.Tour" } });
         await stream.OpenAsync();
 
         var reply = await _host.Client.BroadcastAsync(new BroadcastRequest
@@ -46,7 +46,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     [Fact]
     public async Task WM_COPYDATA_bytes_round_trip_through_the_payload()
     {
-        using var stream = Streams.Subscribe(_host.Channel, new SubscribeRequest { MessageIds = { WM_COPYDATA } });
+        using var stream = Streams.Subscribe(_host.Grpc, new SubscribeRequest { MessageIds = { WM_COPYDATA } });
         await stream.OpenAsync();
         byte[] bytes = [0, 1, 2, 0x7F, 0x80, 0xFF];
 
@@ -101,7 +101,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     public async Task BSF_IGNORECURRENTTASK_skips_the_brokers_own_listener_but_reaches_other_programs()
     {
         var other = _host.Desktop.CreateWindow("Other program", processId: 777);
-        using var stream = Streams.Subscribe(_host.Channel, new SubscribeRequest { RegisteredNames = { "NotifyBroker.Skip", "NotifyBroker.Marker" } });
+        using var stream = Streams.Subscribe(_host.Grpc, new SubscribeRequest { RegisteredNames = { "NotifyBroker.Skip", "NotifyBroker.Marker" } });
         await stream.OpenAsync();
 
         var skipped = await _host.Client.BroadcastAsync(new BroadcastRequest { RegisteredName = "NotifyBroker.Skip", Flags = BroadcastFlags.BSF_IGNORECURRENTTASK });
@@ -116,7 +116,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     [Fact]
     public async Task Messages_from_other_programs_on_the_desktop_arrive_as_desktop_messages()
     {
-        using var stream = Streams.Subscribe(_host.Channel, new SubscribeRequest { MessageRanges = { new MessageRange { First = 0x8000, Last = 0x8FFF } } });
+        using var stream = Streams.Subscribe(_host.Grpc, new SubscribeRequest { MessageRanges = { new MessageRange { First = 0x8000, Last = 0x8FFF } } });
         await stream.OpenAsync();
 
         await _host.Desktop.BroadcastFromAsync(senderProcessId: 555, new BroadcastCommand(

@@ -1,5 +1,5 @@
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 using NotifyBroker.Server.Tests.TestSupport;
 
 namespace NotifyBroker.Server.Tests.Notifier;
@@ -15,9 +15,9 @@ public sealed class SendAndAliasTests : IAsyncLifetime
     [Fact]
     public async Task Send_to_a_held_alias_reaches_each_holding_stream_and_counts_them()
     {
-        using var first = Streams.Subscribe(_host.Channel, new SubscribeRequest { HoldAliases = { "ops" } });
-        using var second = Streams.Subscribe(_host.Channel, new SubscribeRequest { HoldAliases = { "OPS" } });
-        using var bystander = Streams.Subscribe(_host.Channel, new SubscribeRequest { Aliases = { "other" } });
+        using var first = Streams.Subscribe(_host.Grpc, new SubscribeRequest { HoldAliases = { "ops" } });
+        using var second = Streams.Subscribe(_host.Grpc, new SubscribeRequest { HoldAliases = { "OPS" } });
+        using var bystander = Streams.Subscribe(_host.Grpc, new SubscribeRequest { Aliases = { "other" } });
         await first.OpenAsync();
         await second.OpenAsync();
         await bystander.OpenAsync();
@@ -39,7 +39,7 @@ public sealed class SendAndAliasTests : IAsyncLifetime
     [Fact]
     public async Task Held_aliases_are_listed_while_the_stream_is_open_and_released_when_it_ends()
     {
-        using (var holder = Streams.Subscribe(_host.Channel, new SubscribeRequest { HoldAliases = { "pager" } }))
+        using (var holder = Streams.Subscribe(_host.Grpc, new SubscribeRequest { HoldAliases = { "pager" } }))
         {
             await holder.OpenAsync();
             var held = Assert.Single(await _host.Client.ListAliasesAsync(), a => a.Name == "pager");

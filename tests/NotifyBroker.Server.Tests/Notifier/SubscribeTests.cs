@@ -1,7 +1,7 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 using NotifyBroker.Server.Tests.TestSupport;
 
 namespace NotifyBroker.Server.Tests.Notifier;
@@ -41,7 +41,7 @@ public sealed class SubscribeTests
         {
             // Each connection reads a random number of events, then the subscriber hangs up and resumes after the last one.
             using var disconnect = new CancellationTokenSource();
-            using var call = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "feed" }, After = after }, disconnect.Token);
+            using var call = Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "feed" }, After = after }, disconnect.Token);
             var open = await call.OpenAsync();
             Assert.True(open.Recovered);
             var budget = random.Next(1, 40);
@@ -70,7 +70,7 @@ public sealed class SubscribeTests
             await host.Client.SendAsync("feed", "filler");
         }
 
-        using var stale = Streams.Subscribe(host.Channel, new SubscribeRequest { After = early });
+        using var stale = Streams.Subscribe(host.Grpc, new SubscribeRequest { After = early });
         var open = await stale.OpenAsync();
         Assert.False(open.Recovered);
         Assert.True(open.Oldest.Offset > early.Offset + 1);
@@ -86,7 +86,7 @@ public sealed class SubscribeTests
     {
         await using var host = await BrokerTestHost.StartAsync();
 
-        using var stream = Streams.Subscribe(host.Channel, new SubscribeRequest { After = new Position { Offset = 1, Epoch = "previous-run" } });
+        using var stream = Streams.Subscribe(host.Grpc, new SubscribeRequest { After = new Position { Offset = 1, Epoch = "previous-run" } });
         var open = await stream.OpenAsync();
 
         Assert.False(open.Recovered);
@@ -97,7 +97,7 @@ public sealed class SubscribeTests
     {
         await using var host = await BrokerTestHost.StartAsync();
         await host.Client.AddAliasAsync("feed");
-        using var watcher = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "feed" } });
+        using var watcher = Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "feed" } });
         await watcher.OpenAsync();
         await host.Client.SendAsync("feed", "before");
 
@@ -110,7 +110,7 @@ public sealed class SubscribeTests
         await host.Client.SendAsync("feed", "one");
         await host.Client.SendAsync("feed", "two");
 
-        using var stream = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "feed" }, Since = Timestamp.FromDateTimeOffset(since) });
+        using var stream = Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "feed" }, Since = Timestamp.FromDateTimeOffset(since) });
         var open = await stream.OpenAsync();
         Assert.True(open.Recovered);
         Assert.Equal("one", (await stream.NextMessageAsync()).AliasMessage.Text);
@@ -127,7 +127,7 @@ public sealed class SubscribeTests
         await host.Client.AddAliasAsync("quiet");
         var last = (await host.Client.SendAsync("quiet", "only one")).Position;
 
-        using var stream = Streams.Subscribe(host.Channel, new SubscribeRequest
+        using var stream = Streams.Subscribe(host.Grpc, new SubscribeRequest
         {
             Aliases = { "quiet" },
             KeepaliveInterval = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(150)),
@@ -152,10 +152,10 @@ public sealed class SubscribeTests
         await host.Client.AddAliasAsync("firehose");
         var text = new string('m', 1000); // big events fill the HTTP/2 window and response buffer quickly
 
-        using var stalled = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "firehose" } });
+        using var stalled = Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "firehose" } });
         await stalled.OpenAsync();
         var readerCalls = Enumerable.Range(0, 3)
-            .Select(_ => Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "firehose" } }))
+            .Select(_ => Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "firehose" } }))
             .ToArray();
         foreach (var call in readerCalls)
         {
@@ -201,7 +201,7 @@ public sealed class SubscribeTests
         Assert.Equal(failure.ResumeAfter.Epoch, failure.ErrorInfo.Metadata["epoch"]);
 
         // Resuming from it continues exactly where the stalled stream stopped.
-        using var resumed = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "firehose" }, After = failure.ResumeAfter });
+        using var resumed = Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "firehose" }, After = failure.ResumeAfter });
         Assert.True((await resumed.OpenAsync()).Recovered);
         Assert.Equal(failure.ResumeAfter.Offset + 1, (await resumed.NextMessageAsync()).Position.Offset);
     }
@@ -213,7 +213,7 @@ public sealed class SubscribeTests
         try
         {
             await host.Client.AddAliasAsync("feed");
-            using var stream = Streams.Subscribe(host.Channel, new SubscribeRequest { Aliases = { "feed" } });
+            using var stream = Streams.Subscribe(host.Grpc, new SubscribeRequest { Aliases = { "feed" } });
             await stream.OpenAsync();
             var sent = await host.Client.SendAsync("feed", "last words");
             Assert.Equal("last words", (await stream.NextMessageAsync()).AliasMessage.Text);
@@ -249,7 +249,7 @@ public sealed class SubscribeTests
             _ => new SubscribeRequest { MessageIds = { 0x1_0000 } },
         };
 
-        using var call = Streams.Subscribe(host.Channel, request);
+        using var call = Streams.Subscribe(host.Grpc, request);
         var (events, failure) = await call.ReadUntilFailureAsync();
 
         Assert.Empty(events);

@@ -1,7 +1,8 @@
+using Grpc.Net.Client;
 using NotifyBroker.Client;
+using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop.InMemory;
-using NotifyBroker.Grpc.Client;
 using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Server.Tests.TestSupport;
@@ -19,12 +20,16 @@ internal sealed class BrokerTestHost : IAsyncDisposable
     {
         _host = host;
         Channel = GrpcChannel.ForAddress(host.Address);
+        Grpc = new Contracts.V1.Notifier.NotifierClient(Channel);
         Client = new NotifierClient(Channel);
     }
 
     public string Address => _host.Address;
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>The generated client, for calls as any gRPC client makes them.</summary>
+    public Contracts.V1.Notifier.NotifierClient Grpc { get; }
 
     public NotifierClient Client { get; }
 

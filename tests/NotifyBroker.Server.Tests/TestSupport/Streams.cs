@@ -1,7 +1,6 @@
 using NotifyBroker.Client;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
+using Grpc.Core;
 
 namespace NotifyBroker.Server.Tests.TestSupport;
 
@@ -10,8 +9,8 @@ internal static class Streams
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static AsyncServerStreamingCall<Event> Subscribe(GrpcChannel channel, SubscribeRequest request, CancellationToken cancellationToken = default) =>
-        channel.ServerStreaming(NotifierMethods.Subscribe, request, new CallOptions { CancellationToken = cancellationToken });
+    public static AsyncServerStreamingCall<Event> Subscribe(Contracts.V1.Notifier.NotifierClient client, SubscribeRequest request, CancellationToken cancellationToken = default) =>
+        client.Subscribe(request, cancellationToken: cancellationToken);
 
     /// <summary>The next event; fails the test if the stream ends or nothing comes in time.</summary>
     public static async Task<Event> NextAsync(this AsyncServerStreamingCall<Event> call)
