@@ -2,9 +2,9 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using NotifyBroker.Cli.Output;
 using NotifyBroker.Client;
-using NotifyBroker.Grpc;
-using GrpcStatus = NotifyBroker.Grpc.Status;
-using StatusCode = NotifyBroker.Grpc.StatusCode;
+using Grpc.Core;
+using GrpcStatus = Grpc.Core.Status;
+using StatusCode = Grpc.Core.StatusCode;
 
 namespace NotifyBroker.Cli.Tests.Output;
 
@@ -61,7 +61,7 @@ public sealed class FailureReportTests
 
     private static NotifyException Failure(StatusCode status, string message, string reason, int? code)
     {
-        var info = new ErrorInfo { Type = reason, Domain = NotifyException.BrokerDomain };
+        var info = new ErrorInfo { Reason = reason, Domain = NotifyException.BrokerDomain };
         if (code is { } value)
         {
             info.Metadata.Add("code", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -69,6 +69,6 @@ public sealed class FailureReportTests
 
         var rich = new Google.Rpc.Status { Code = (int)status, Message = message };
         rich.Details.Add(Any.Pack(info));
-        return new NotifyException(new RpcException(new GrpcStatus(status, message) { RichStatus = rich }));
+        return new NotifyException(rich.ToRpcException(status, message));
     }
 }

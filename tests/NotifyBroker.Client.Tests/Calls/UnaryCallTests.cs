@@ -1,6 +1,5 @@
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
+using Grpc.Core;
 using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Client.Tests.Calls;
@@ -54,12 +53,12 @@ public sealed class UnaryCallTests
         using var patient = new NotifierClient(broker.Address);
 
         // DateTime.MaxValue is "no deadline"; a later deadline than the client's also wins.
-        await expiring.AddAliasAsync(new AddAliasRequest { Name = "ops" }, new CallOptions { Deadline = DateTime.MaxValue });
-        var listed = await expiring.ListAliasesAsync(new ListAliasesRequest(), CallOptions.WithTimeout(TimeSpan.FromMinutes(5)));
+        await expiring.AddAliasAsync(new AddAliasRequest { Name = "ops" }, new CallOptions(deadline: DateTime.MaxValue));
+        var listed = await expiring.ListAliasesAsync(new ListAliasesRequest(), new CallOptions(deadline: DateTime.UtcNow.AddMinutes(5)));
         Assert.Equal("ops", Assert.Single(listed.Aliases).Name);
 
         var sendRequest = new SendRequest { MsgName = "ops", Text = "too late" };
-        var late = await Assert.ThrowsAsync<NotifyException>(() => patient.SendAsync(sendRequest, new CallOptions { Deadline = DateTime.UtcNow.AddMinutes(-1) }));
+        var late = await Assert.ThrowsAsync<NotifyException>(() => patient.SendAsync(sendRequest, new CallOptions(deadline: DateTime.UtcNow.AddMinutes(-1))));
         Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
     }
 
@@ -71,7 +70,7 @@ public sealed class UnaryCallTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        var failure = await Record.ExceptionAsync(() => client.BroadcastAsync(new BroadcastRequest { MessageId = 0x8001 }, new CallOptions { CancellationToken = cancelled.Token }));
+        var failure = await Record.ExceptionAsync(() => client.BroadcastAsync(new BroadcastRequest { MessageId = 0x8001 }, new CallOptions(cancellationToken: cancelled.Token)));
 
         Assert.True(failure is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }, failure?.ToString());
     }

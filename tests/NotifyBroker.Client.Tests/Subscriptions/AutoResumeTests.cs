@@ -1,7 +1,7 @@
 using System.Globalization;
 using NotifyBroker.Client.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
+using Grpc.Core;
 using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Client.Tests.Subscriptions;
