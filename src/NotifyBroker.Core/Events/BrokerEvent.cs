@@ -7,9 +7,12 @@ namespace NotifyBroker.Core.Events;
 /// </summary>
 public sealed class BrokerEvent
 {
-    // An immutable list: one entry per wire format (almost always just one), prepended with a CAS so that readers
-    // never lock and never see a half-built entry.
+    // An immutable list: one entry per wire format (almost always just one), prepended under a stripe of EncodeLocks and
+    // published with a volatile write, so that readers never lock and never see a half-built entry.
     private EncodedEntry? _encoded;
+
+    // First encodes are serialized per stripe, not per event, so history holds no lock object per event.
+    private static readonly Lock[] EncodeLocks = Enumerable.Range(0, 32).Select(static _ => new Lock()).ToArray();
 
     public BrokerEvent(StreamPosition position, DateTimeOffset time, TraceContext trace, EventBody body)
     {
@@ -33,8 +36,8 @@ public sealed class BrokerEvent
 
     /// <summary>
     /// The event's encoding in <paramref name="format"/> (compared by reference: use one static object per format),
-    /// encoded on first use. Concurrent first callers may each run <paramref name="encode"/>; all of them get the one
-    /// value that was stored first.
+    /// encoded on first use and exactly once: concurrent first callers (every stream woken by the same event) wait for
+    /// the one that encodes. Later callers read the stored value without locking.
     /// </summary>
     public TEncoded GetOrAddEncoded<TEncoded>(object format, Func<BrokerEvent, TEncoded> encode)
         where TEncoded : notnull
@@ -42,28 +45,23 @@ public sealed class BrokerEvent
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(encode);
 
-        var head = Volatile.Read(ref _encoded);
-        if (Find(head, format) is { } cached)
+        if (Find(Volatile.Read(ref _encoded), format) is { } cached)
         {
             return (TEncoded)cached;
         }
 
-        var value = encode(this);
-        while (true)
+        // Only the first use of each format gets here.
+        lock (EncodeLocks[(int)(Position.Offset % (ulong)EncodeLocks.Length)])
         {
-            var entry = new EncodedEntry(format, value, head);
-            var seen = Interlocked.CompareExchange(ref _encoded, entry, head);
-            if (ReferenceEquals(seen, head))
-            {
-                return value;
-            }
-
-            // Someone else added an entry meanwhile: use theirs if it is this format, else retry on the new list.
-            head = seen;
+            var head = Volatile.Read(ref _encoded);
             if (Find(head, format) is { } raced)
             {
                 return (TEncoded)raced;
             }
+
+            var value = encode(this);
+            Volatile.Write(ref _encoded, new EncodedEntry(format, value, head));
+            return value;
         }
     }
 

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Engine;
 using NotifyBroker.Core.Events;
+using NotifyBroker.Server.Observability;
 
 namespace NotifyBroker.Server.Mapping;
 
@@ -16,7 +17,11 @@ internal static class EventMapping
     /// <summary>The key of our slot in <see cref="BrokerEvent.GetOrAddEncoded{TEncoded}"/>: protobuf notify.v1.Event.</summary>
     private static readonly object ProtobufFormat = new();
 
-    private static readonly Func<BrokerEvent, byte[]> Serialize = static brokerEvent => ToContract(brokerEvent).ToByteArray();
+    private static readonly Func<BrokerEvent, byte[]> Serialize = static brokerEvent =>
+    {
+        ServerTelemetry.EventsEncoded.Add(1);
+        return ToContract(brokerEvent).ToByteArray();
+    };
 
     /// <summary>The event's notify.v1.Event bytes, serialised on first use and shared afterwards.</summary>
     public static byte[] Encode(BrokerEvent brokerEvent) => brokerEvent.GetOrAddEncoded(ProtobufFormat, Serialize);

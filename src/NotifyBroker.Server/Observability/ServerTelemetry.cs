@@ -16,4 +16,11 @@ public static class ServerTelemetry
     public static readonly Counter<long> StreamResets =
         Meter.CreateCounter<long>("notify.server.subscribe.stream_resets", "{stream}", "Subscribe streams reset because a stalled client stopped reading.");
 
+    /// <summary>
+    /// Events serialized for Subscribe streams: once per event however many streams carry it (serialize-once
+    /// fan-out), so this grows with traffic, never with the number of subscribers.
+    /// </summary>
+    public static readonly Counter<long> EventsEncoded =
+        Meter.CreateCounter<long>("notify.server.subscribe.events_encoded", "{event}", "Events serialized for Subscribe streams (once per event, shared by every stream).");
+
 }

@@ -25,6 +25,31 @@ public class BrokerEventTests
     }
 
     [Fact]
+    public async Task Concurrent_first_callers_share_one_encoding_run()
+    {
+        var e = NewEvent();
+        var calls = 0;
+        using var release = new ManualResetEventSlim();
+        using var start = new Barrier(8);
+
+        // Eight callers race for the first encode; the first one in holds it until all have arrived at it.
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait(TimeSpan.FromSeconds(20));
+            return e.GetOrAddEncoded(Protobuf, _ =>
+            {
+                Interlocked.Increment(ref calls);
+                release.Wait(TimeSpan.FromMilliseconds(200));
+                return new byte[] { 1 };
+            });
+        })).ToArray();
+        var results = await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, calls);
+        Assert.All(results, bytes => Assert.Same(results[0], bytes));
+    }
+
+    [Fact]
     public void Each_format_has_its_own_encoding()
     {
         var e = NewEvent();
