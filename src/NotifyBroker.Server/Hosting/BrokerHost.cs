@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop;
+using NotifyBroker.Server.Compression;
 using NotifyBroker.Server.Notifier;
 using NotifyBroker.Server.Observability;
 
@@ -112,6 +113,18 @@ public static class BrokerHost
         if (section["ResponseCompression"] is { Length: > 0 } algorithm)
         {
             grpc.ResponseCompressionAlgorithm = algorithm.Trim();
+        }
+
+        // Grpc.AspNetCore's defaults (gzip, deflate) are in place by now; its gzip sends empty messages as 0 bytes.
+        var gzip = grpc.CompressionProviders.ToList().FindIndex(static p => p.EncodingName == "gzip");
+        var whole = new WholeGzipCompressionProvider(grpc.ResponseCompressionLevel ?? System.IO.Compression.CompressionLevel.Fastest);
+        if (gzip >= 0)
+        {
+            grpc.CompressionProviders[gzip] = whole;
+        }
+        else
+        {
+            grpc.CompressionProviders.Add(whole);
         }
     }
 

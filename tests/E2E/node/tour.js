@@ -23,7 +23,7 @@ function parseArgs(argv) {
   return args;
 }
 
-const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [REPO_PROTOS] };
+const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [REPO_PROTOS, LOCAL_PROTOS] };
 const notify = grpc.loadPackageDefinition(protoLoader.loadSync('notify/v1/notifier.proto', loaderOptions)).notify.v1;
 const health = grpc.loadPackageDefinition(protoLoader.loadSync('grpc/health/v1/health.proto', loaderOptions)).grpc.health.v1;
 

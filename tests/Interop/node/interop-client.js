@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 'use strict';
-// gRPC interop client on @grpc/grpc-js.
+// Foreign-client checks of the real broker's Notifier on @grpc/grpc-js (contract loaded at run time from protos/).
 // Usage: node interop-client.js --host 127.0.0.1 --port P [--cases a,b,...]
+// Env NB_TOKEN: when set, every call sends "authorization: Bearer <token>".
 // Prints "PASS <case>" / "FAIL <case>: <reason>" per case and "<passed> passed, <failed> failed"; exits 0 iff all pass.
-const grpc = require('@grpc/grpc-js');
+const crypto = require('node:crypto');
 const protos = require('./lib/protos');
+const { Clients } = require('./lib/clients');
 
 const CASES = {
-  ...require('./lib/cases/test-service'),
-  ...require('./lib/cases/cancellation'),
-  ...require('./lib/cases/compression'),
   ...require('./lib/cases/health'),
   ...require('./lib/cases/reflection'),
+  ...require('./lib/cases/messaging'),
+  ...require('./lib/cases/errors'),
+  ...require('./lib/cases/gzip'),
+  ...require('./lib/cases/lifecycle'),
 };
 // A case that hangs must fail, not stall the suite; every wait inside a case is shorter than this.
 const CASE_TIMEOUT_MS = 30000;
@@ -63,20 +66,16 @@ async function main() {
     process.exit(2);
   }
   const address = `${args.host}:${args.port}`;
-  const clients = [];
-  const newClient = (Service, options = {}) => {
-    const client = new Service(address, grpc.credentials.createInsecure(), options);
-    clients.push(client);
-    return client;
-  };
+  const clients = new Clients(address);
+  // Names unique to this run, so a rerun against the same broker (or another client's leftovers) cannot interfere.
+  const suffix = crypto.randomBytes(4).toString('hex');
   const ctx = {
-    services: protos,
-    loaderOptions: protos.LOADER_OPTIONS,
-    newClient,
-    testService: newClient(protos.TestService),
-    unimplementedService: newClient(protos.UnimplementedService),
-    inspector: newClient(protos.CallInspector),
-    health: newClient(protos.Health),
+    address,
+    protos,
+    clients,
+    notifier: clients.create(protos.Notifier),
+    health: clients.create(protos.Health),
+    unique: (tag) => `interop-node-${suffix}-${tag}`,
   };
 
   let passed = 0;
@@ -91,7 +90,7 @@ async function main() {
       console.log(`FAIL ${name}: ${describe(err).replace(/\s+/g, ' ')}`);
     }
   }
-  clients.forEach((c) => c.close());
+  clients.closeAll();
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -1,4 +1,4 @@
-"""Assertion vocabulary for the interop cases: failures say what the interop spec expected."""
+"""Assertion vocabulary for the cases: failures say what was expected."""
 import grpc
 
 
@@ -19,9 +19,3 @@ def expect_status(call, code, what):
         check(err.code() == code, f"{what}: expected {code.name}, got {err.code().name} ({err.details()!r})")
         return err
     raise CaseFailure(f"{what}: expected {code.name}, got OK")
-
-
-def check_zero_payload(payload, size, what, messages):
-    check(payload.type == messages.COMPRESSABLE, f"{what}: payload type {payload.type}, expected COMPRESSABLE")
-    check(len(payload.body) == size, f"{what}: payload body {len(payload.body)} bytes, expected {size}")
-    check(payload.body == bytes(size), f"{what}: payload body is not all zero bytes")

@@ -1,36 +1,52 @@
 #!/usr/bin/python3
-"""gRPC interop client on Debian's python3-grpcio (run with /usr/bin/python3).
+"""Foreign-client checks of the real broker's Notifier on Debian's python3-grpcio (run with /usr/bin/python3).
 
 Usage: /usr/bin/python3 interop_client.py --host 127.0.0.1 --port P [--cases a,b,...]
+Env NB_TOKEN: when set, every call sends "authorization: Bearer <token>".
 Prints "PASS <case>" / "FAIL <case>: <reason>" per case and "<passed> passed, <failed> failed"; exits 0 iff all pass.
 """
 import argparse
 import concurrent.futures
 import os
+import secrets
 import sys
 
 import grpc
 
 import stubs
+from channels import open_channel
 
 # A case that hangs must fail, not stall the suite; every wait inside a case is shorter than this.
 CASE_TIMEOUT_S = 30.0
 
 
 class Context:
-    def __init__(self, channel, generated):
+    def __init__(self, address, generated):
         self.stubs = generated
-        self.test = generated.test_grpc.TestServiceStub(channel)
-        self.unimplemented = generated.test_grpc.UnimplementedServiceStub(channel)
-        self.inspector = generated.inspector_grpc.CallInspectorStub(channel)
+        self.channel = open_channel(address)
+        self.gzip_channel = open_channel(address, gzip=True)
+        self.notifier = generated.notifier_grpc.NotifierStub(self.channel)
+        self.gzip_notifier = generated.notifier_grpc.NotifierStub(self.gzip_channel)
+        self.health = generated.health_grpc.HealthStub(self.channel)
+        self.reflection = generated.reflection_grpc.ServerReflectionStub(self.channel)
+        # Names unique to this run, so a rerun against the same broker (or another client's leftovers) cannot interfere.
+        suffix = secrets.token_hex(4)
+        self.unique = lambda tag: f"interop-py-{suffix}-{tag}"
+
+    def close(self):
+        self.channel.close()
+        self.gzip_channel.close()
 
 
 def all_cases():
-    import basic_cases
-    import cancellation_cases
-    import compression_cases
-    return {case.__name__: case
-            for module in (basic_cases, cancellation_cases, compression_cases) for case in module.CASES}
+    import error_cases
+    import gzip_cases
+    import health_cases
+    import lifecycle_cases
+    import messaging_cases
+    import reflection_cases
+    modules = (health_cases, reflection_cases, messaging_cases, error_cases, gzip_cases, lifecycle_cases)
+    return {case.__name__: case for module in modules for case in module.CASES}
 
 
 def describe(err):
@@ -51,9 +67,7 @@ def main():
     if unknown:
         parser.error(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(cases)}")
 
-    generated = stubs.load()
-    channel = grpc.insecure_channel(f"{args.host}:{args.port}")
-    ctx = Context(channel, generated)
+    ctx = Context(f"{args.host}:{args.port}", stubs.load())
     runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     passed = failed = 0
     for index, name in enumerate(selected):
@@ -74,7 +88,7 @@ def main():
             failed += 1
             print(f"FAIL {name}: {' '.join(describe(err).split())}", flush=True)
     runner.shutdown()
-    channel.close()
+    ctx.close()
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 else 1
 

@@ -1,77 +1,89 @@
 'use strict';
-// Promise wrappers over grpc-js callback/stream calls, so each case reads as a straight sequence of steps.
+// Promise wrappers over grpc-js calls, so each case reads as a straight sequence of steps. Every wait is bounded.
+const grpc = require('@grpc/grpc-js');
 
-/** Unary call; resolves { response, headers, trailers, status }, rejects with the grpc-js ServiceError. */
-function unary(client, method, request, { metadata, deadline } = {}) {
+const WAIT_MS = 10000;
+
+/** Unary call with a WAIT_MS deadline; resolves the response, rejects with the grpc-js ServiceError. */
+function unary(client, method, request, { deadlineMs = WAIT_MS } = {}) {
   return new Promise((resolve, reject) => {
-    let headers = null;
-    let response = null;
-    let callError = null;
-    const args = [request];
-    if (metadata) args.push(metadata);
-    args.push(deadline ? { deadline } : {});
-    const call = client[method](...args, (err, res) => {
-      callError = err;
-      response = res;
-    });
-    call.on('metadata', (md) => { headers = md; });
-    call.on('status', (status) => {
-      // 'status' fires after the callback: everything the call produced is known by now.
-      if (callError) reject(Object.assign(callError, { headers }));
-      else resolve({ response, headers, trailers: status.metadata, status });
-    });
+    client[method](request, { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
 /**
- * Collects a readable (server-streaming or bidi) call to its end.
- * Resolves { responses, headers, status } on OK, rejects with the ServiceError (error.responses = what came before).
+ * A server-streaming (or bidi) call whose items are awaited one at a time: next() resolves the next message, and
+ * rejects when the call ends first (with the status as a ServiceError-like error) or nothing comes within WAIT_MS.
  */
-function collect(call) {
-  return new Promise((resolve, reject) => {
-    const responses = [];
-    let headers = null;
-    let error = null;
-    call.on('metadata', (md) => { headers = md; });
-    call.on('data', (message) => responses.push(message));
-    call.on('error', (err) => { error = err; });
-    call.on('status', (status) => {
-      if (error || status.code !== 0) {
-        reject(Object.assign(error || new Error(`status ${status.code}: ${status.details}`),
-          { responses, headers, code: status.code, details: status.details, metadata: status.metadata }));
-      } else {
-        resolve({ responses, headers, status });
-      }
+class Stream {
+  constructor(call) {
+    this.call = call;
+    this.items = [];
+    this.waiters = [];
+    this.status = new Promise((resolve) => {
+      call.on('status', (status) => { this.push({ status }); resolve(status); });
     });
-  });
-}
-
-/** Reads one message from a bidi/server-streaming call (rejects if the call ends first). */
-function nextMessage(call, timeoutMs = 10000) {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      clearTimeout(timer);
-      call.removeListener('data', onData);
-      call.removeListener('error', onError);
-      call.removeListener('end', onEnd);
-    };
-    const onData = (message) => { cleanup(); call.pause(); resolve(message); };
-    const onError = (err) => { cleanup(); reject(err); };
-    const onEnd = () => { cleanup(); reject(new Error('stream ended before the expected message')); };
-    const timer = setTimeout(() => { cleanup(); reject(new Error(`no message within ${timeoutMs} ms`)); }, timeoutMs);
-    call.on('data', onData);
-    call.on('error', onError);
-    call.on('end', onEnd);
-    call.resume();
-  });
-}
-
-/** Resolves with the final status of a call (OK or not); never rejects. */
-function finalStatus(call) {
-  return new Promise((resolve) => {
+    call.on('data', (message) => this.push({ message }));
     call.on('error', () => { /* the status event carries the same information */ });
-    call.on('status', resolve);
-  });
+  }
+
+  push(item) {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(item); else this.items.push(item);
+  }
+
+  nextItem(timeoutMs) {
+    if (this.items.length) return Promise.resolve(this.items[0].status ? this.items[0] : this.items.shift());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`no message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (item) => {
+        clearTimeout(timer);
+        if (item.status) this.items.unshift(item); // the end stays visible to later reads
+        resolve(item);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async next(timeoutMs = WAIT_MS) {
+    const item = await this.nextItem(timeoutMs);
+    if (item.status) {
+      const { code, details, metadata } = item.status;
+      throw Object.assign(new Error(`stream ended with status ${code} (${details}) before the expected message`),
+        { code, details, metadata });
+    }
+    return item.message;
+  }
+
+  /** The final status, waiting at most timeoutMs for it. */
+  async end(timeoutMs = WAIT_MS) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the call did not end within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.status, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  cancel() {
+    this.call.cancel();
+  }
 }
 
-module.exports = { unary, collect, nextMessage, finalStatus };
+/** Opens a Subscribe stream (bounded by deadlineMs when given). */
+function subscribe(client, request, { deadlineMs } = {}) {
+  const options = deadlineMs ? { deadline: Date.now() + deadlineMs } : {};
+  return new Stream(client.Subscribe(request, options));
+}
+
+/** The next event that is not a keepalive (a long test may meet one; they carry nothing to check). */
+async function nextEvent(stream, timeoutMs = WAIT_MS) {
+  for (;;) {
+    const event = await stream.next(timeoutMs);
+    if (event.kind !== 'keepalive') return event;
+  }
+}
+
+module.exports = { WAIT_MS, unary, Stream, subscribe, nextEvent, OK: grpc.status.OK };
