@@ -167,14 +167,7 @@ public sealed class RpcClientTelemetryInterceptor : Interceptor
 
             if (startTimestamp != 0)
             {
-                var tags = new TagList
-                {
-                    { RpcAttributes.System, RpcAttributes.GrpcSystem },
-                    { RpcAttributes.Service, names.Service },
-                    { RpcAttributes.Method, names.Method },
-                    { RpcAttributes.GrpcStatusCode, RpcAttributes.StatusCodeValue(code) },
-                };
-                RpcTelemetry.ClientDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, in tags);
+                RpcTelemetry.RecordDuration(RpcTelemetry.ClientDuration, names, code, startTimestamp);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Grpc.Core;
 
 namespace NotifyBroker.Contracts.Observability;
 
@@ -27,4 +28,19 @@ public static class RpcTelemetry
     /// <summary>Client call duration (semconv rpc.client.duration, milliseconds).</summary>
     public static readonly Histogram<double> ClientDuration =
         Meter.CreateHistogram<double>("rpc.client.duration", "ms", "Measures the duration of outbound RPC.");
+
+    /// <summary>Records one call in <paramref name="duration"/>, from <paramref name="startTimestamp"/> (Stopwatch) to now, with the conventions' tags.</summary>
+    public static void RecordDuration(Histogram<double> duration, RpcMethodNames names, StatusCode code, long startTimestamp)
+    {
+        ArgumentNullException.ThrowIfNull(duration);
+        ArgumentNullException.ThrowIfNull(names);
+        var tags = new TagList
+        {
+            { RpcAttributes.System, RpcAttributes.GrpcSystem },
+            { RpcAttributes.Service, names.Service },
+            { RpcAttributes.Method, names.Method },
+            { RpcAttributes.GrpcStatusCode, RpcAttributes.StatusCodeValue(code) },
+        };
+        duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, in tags);
+    }
 }

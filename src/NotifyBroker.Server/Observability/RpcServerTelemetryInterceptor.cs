@@ -172,14 +172,7 @@ internal sealed class RpcServerTelemetryInterceptor : Interceptor
 
             if (StartTimestamp != 0)
             {
-                var tags = new TagList
-                {
-                    { RpcAttributes.System, RpcAttributes.GrpcSystem },
-                    { RpcAttributes.Service, Names.Service },
-                    { RpcAttributes.Method, Names.Method },
-                    { RpcAttributes.GrpcStatusCode, RpcAttributes.StatusCodeValue(code) },
-                };
-                RpcTelemetry.ServerDuration.Record(Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds, in tags);
+                RpcTelemetry.RecordDuration(RpcTelemetry.ServerDuration, Names, code, StartTimestamp);
             }
         }
     }
