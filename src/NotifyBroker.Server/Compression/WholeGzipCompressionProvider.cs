@@ -27,6 +27,7 @@ internal sealed class WholeGzipCompressionProvider(CompressionLevel defaultLevel
     private sealed class EmptyAwareStream(Stream output, GZipStream gzip) : Stream
     {
         private bool _written;
+        private bool _disposed;
 
         public override bool CanRead => false;
 
@@ -67,8 +68,9 @@ internal sealed class WholeGzipCompressionProvider(CompressionLevel defaultLevel
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !_disposed)
             {
+                _disposed = true;
                 gzip.Dispose();
                 if (!_written)
                 {
@@ -81,10 +83,14 @@ internal sealed class WholeGzipCompressionProvider(CompressionLevel defaultLevel
 
         public override async ValueTask DisposeAsync()
         {
-            await gzip.DisposeAsync().ConfigureAwait(false);
-            if (!_written)
+            if (!_disposed)
             {
-                await output.WriteAsync(EmptyMember).ConfigureAwait(false);
+                _disposed = true;
+                await gzip.DisposeAsync().ConfigureAwait(false);
+                if (!_written)
+                {
+                    await output.WriteAsync(EmptyMember).ConfigureAwait(false);
+                }
             }
 
             await base.DisposeAsync().ConfigureAwait(false);
