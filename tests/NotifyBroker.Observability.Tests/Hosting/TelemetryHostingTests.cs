@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Observability;
-using NotifyBroker.Grpc.Client;
-using NotifyBroker.Grpc.Observability;
-using NotifyBroker.Grpc.Server;
+using Grpc.Net.Client;
+using NotifyBroker.Contracts.Observability;
+using Grpc.Core;
+using OpenTelemetry.Metrics;
+using TracerProvider = OpenTelemetry.Trace.TracerProvider;
 using NotifyBroker.Observability.Tests.TestSupport;
 using NotifyBroker.Server.Observability;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
@@ -16,15 +18,16 @@ namespace NotifyBroker.Observability.Tests.Hosting;
 public sealed class TelemetryHostingTests
 {
     [Fact]
-    public async Task Without_an_endpoint_no_provider_no_observer_and_no_listener_exists()
+    public async Task Without_an_endpoint_no_provider_no_interceptor_and_no_listener_exists()
     {
         await using var broker = await TracedBroker.StartAsync(receiver: null);
 
-        Assert.Null(broker.Services.GetService<TelemetryProviders>());
-        Assert.Empty(broker.Services.GetServices<IServerCallObserver>());
-        Assert.False(GrpcTelemetry.Source.HasListeners());
+        Assert.Null(broker.Services.GetService<TracerProvider>());
+        Assert.Null(broker.Services.GetService<MeterProvider>());
+        Assert.Null(broker.Services.GetService<RpcServerTelemetryInterceptor>());
+        Assert.False(RpcTelemetry.Source.HasListeners());
         Assert.False(BrokerTelemetry.Source.HasListeners());
-        Assert.False(GrpcTelemetry.ServerDuration.Enabled);
+        Assert.False(RpcTelemetry.ServerDuration.Enabled);
         Assert.False(BrokerTelemetry.Deliveries.Enabled);
 
         // And the broker works as ever.
@@ -45,8 +48,8 @@ public sealed class TelemetryHostingTests
         // A caller whose trace is not sampled (flags 00): only the configured sampler makes the broker record it.
         using var untraced = GrpcChannel.ForAddress(broker.Address);
         var notSampledTrace = ActivityTraceId.CreateRandom().ToHexString();
-        var headers = new NotifyBroker.Grpc.Metadata { { "traceparent", $"00-{notSampledTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-00" } };
-        await untraced.UnaryAsync(NotifierMethods.ListAliases, new ListAliasesRequest(), new CallOptions { Headers = headers });
+        var headers = new Metadata { { "traceparent", $"00-{notSampledTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-00" } };
+        await new Notifier.NotifierClient(untraced).ListAliasesAsync(new ListAliasesRequest(), headers);
 
         var spans = await receiver.WaitForSpansAsync(s => s.Any(x => x.Kind == SpanKind.Server), broker.Flush);
         var server = Assert.Single(spans, s => s.Kind == SpanKind.Server);

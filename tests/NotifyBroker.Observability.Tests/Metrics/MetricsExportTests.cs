@@ -1,6 +1,6 @@
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc.Client;
-using NotifyBroker.Grpc.Observability;
+using Grpc.Net.Client;
+using NotifyBroker.Contracts.Observability;
 using NotifyBroker.Observability.Tests.Otlp.Metrics;
 using NotifyBroker.Observability.Tests.TestSupport;
 

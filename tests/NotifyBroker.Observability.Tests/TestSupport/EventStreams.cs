@@ -1,14 +1,18 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Client;
 
 namespace NotifyBroker.Observability.Tests.TestSupport;
 
 /// <summary>Subscribe streams read with bounded waits (a guard against hangs; nothing is timed).</summary>
 internal static class EventStreams
 {
+    public static AsyncServerStreamingCall<Event> Subscribe(Notifier.NotifierClient client, SubscribeRequest request) =>
+        client.Subscribe(request);
+
+    /// <summary>An untraced Subscribe over <paramref name="channel"/>, as a plain generated client makes it.</summary>
     public static AsyncServerStreamingCall<Event> Subscribe(GrpcChannel channel, SubscribeRequest request) =>
-        channel.ServerStreaming(NotifierMethods.Subscribe, request, new CallOptions());
+        new Notifier.NotifierClient(channel).Subscribe(request);
 
     /// <summary>The next event that is not a keepalive; fails the test if the stream ends or nothing comes.</summary>
     public static async Task<Event> NextAsync(this AsyncServerStreamingCall<Event> call)

@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using NotifyBroker.Grpc.Server;
 using NotifyBroker.Observability.Tests.Otlp.Collector.Metrics;
 using NotifyBroker.Observability.Tests.Otlp.Collector.Trace;
 using NotifyBroker.Observability.Tests.Otlp.Metrics;
@@ -20,7 +19,7 @@ namespace NotifyBroker.Observability.Tests.TestSupport;
 /// <summary>The two OTLP transports an exporter can be configured with (OTEL_EXPORTER_OTLP_PROTOCOL).</summary>
 public enum OtlpProtocol
 {
-    /// <summary>"grpc": TraceService/Export and MetricsService/Export, served here by our own gRPC layer.</summary>
+    /// <summary>"grpc": TraceService/Export and MetricsService/Export, served here by Grpc.AspNetCore.</summary>
     Grpc,
     /// <summary>"http/protobuf": POST /v1/traces and /v1/metrics with protobuf bodies.</summary>
     HttpProtobuf,
@@ -60,17 +59,16 @@ public sealed class OtlpReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
             listen.Protocols = protocol == OtlpProtocol.Grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
-        builder.Services.AddGrpcServer();
+        builder.Services.AddGrpc();
+        OtlpReceiver? created = null;
+        builder.Services.AddSingleton(_ => new OtlpTraceExport(request => created!.Accept(request)));
+        builder.Services.AddSingleton(_ => new OtlpMetricsExport(request => created!.Accept(request)));
         var app = builder.Build();
-        var receiver = new OtlpReceiver(protocol, app);
+        var receiver = created = new OtlpReceiver(protocol, app);
         if (protocol == OtlpProtocol.Grpc)
         {
-            app.MapGrpcService(ServiceDefinition.CreateBuilder(OtlpMethods.TraceService)
-                .AddUnary(OtlpMethods.ExportTraces, (request, _) => Task.FromResult(receiver.Accept(request)))
-                .Build());
-            app.MapGrpcService(ServiceDefinition.CreateBuilder(OtlpMethods.MetricsService)
-                .AddUnary(OtlpMethods.ExportMetrics, (request, _) => Task.FromResult(receiver.Accept(request)))
-                .Build());
+            app.MapGrpcService<OtlpTraceExport>();
+            app.MapGrpcService<OtlpMetricsExport>();
         }
         else
         {

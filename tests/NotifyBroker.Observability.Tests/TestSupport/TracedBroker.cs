@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using NotifyBroker.Client;
+using NotifyBroker.Client.Observability;
+using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Desktop.InMemory;
-using NotifyBroker.Grpc.Client;
-using NotifyBroker.Grpc.Observability;
-using NotifyBroker.Server.Observability;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Observability.Tests.TestSupport;
@@ -23,8 +26,9 @@ internal sealed class TracedBroker : IAsyncDisposable
     private TracedBroker(InProcessBrokerHost host)
     {
         _host = host;
-        Channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { CallObserver = GrpcClientTelemetry.Instance });
+        Channel = GrpcChannel.ForAddress(host.Address);
         Client = new NotifierClient(Channel);
+        Grpc = new Notifier.NotifierClient(Channel.Intercept(new RpcClientTelemetryInterceptor(host.Address)));
     }
 
     public string Address => _host.Address;
@@ -33,12 +37,19 @@ internal sealed class TracedBroker : IAsyncDisposable
 
     public NotifierClient Client { get; }
 
+    /// <summary>The generated client, traced the way the SDK traces its calls.</summary>
+    public Notifier.NotifierClient Grpc { get; }
+
     public IServiceProvider Services => _host.Services;
 
     public InMemoryDesktop Desktop => _host.Desktop;
 
     /// <summary>Exports what has been recorded (a no-op once the host stopped and the providers were shut down).</summary>
-    public void Flush() => Services.GetService<TelemetryProviders>()?.ForceFlush();
+    public void Flush()
+    {
+        Services.GetService<TracerProvider>()?.ForceFlush();
+        Services.GetService<MeterProvider>()?.ForceFlush();
+    }
 
     /// <param name="receiver">Where to export; null leaves export off.</param>
     /// <param name="settings">More configuration as "Key=value", e.g. "OTEL_RESOURCE_ATTRIBUTES=a=b".</param>

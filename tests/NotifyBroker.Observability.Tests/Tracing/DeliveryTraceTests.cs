@@ -1,6 +1,6 @@
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc.Client;
-using NotifyBroker.Grpc.Observability;
+using Grpc.Net.Client;
+using NotifyBroker.Contracts.Observability;
 using NotifyBroker.Observability.Tests.TestSupport;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
 using SpanStatusCode = NotifyBroker.Observability.Tests.Otlp.Trace.Status.Types.StatusCode;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using NotifyBroker.Contracts.V1;
-using NotifyBroker.Grpc.Client;
+using Grpc.Net.Client;
 using NotifyBroker.Observability.Tests.TestSupport;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
 using ContractEvent = NotifyBroker.Contracts.V1.Event;

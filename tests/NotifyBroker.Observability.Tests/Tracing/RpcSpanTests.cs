@@ -2,7 +2,8 @@ using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Observability;
-using NotifyBroker.Grpc.Observability;
+using NotifyBroker.Contracts.Observability;
+using NotifyBroker.Server.Observability;
 using NotifyBroker.Observability.Tests.TestSupport;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
 using SpanStatusCode = NotifyBroker.Observability.Tests.Otlp.Trace.Status.Types.StatusCode;
@@ -59,7 +60,7 @@ public sealed class RpcSpanTests
         Assert.Equal("127.0.0.1", server.Attributes[RpcAttributes.ClientAddress]);
 
         // Scopes and resource: who made each span, and the service as OTEL_SERVICE_NAME names it.
-        Assert.Equal(GrpcTelemetry.Name, server.Scope.Name);
+        Assert.Equal(RpcTelemetry.Name, server.Scope.Name);
         Assert.Equal(BrokerTelemetry.Name, desktop.Scope.Name);
         Assert.Equal(TracedBroker.ServiceName, server.ResourceAttributes["service.name"]);
     }
@@ -104,6 +105,6 @@ public sealed class RpcSpanTests
         var spans = await receiver.WaitForSpansAsync(s => s.Any(x => x.Kind == SpanKind.Server), broker.Flush);
         var server = Assert.Single(spans, s => s.Kind == SpanKind.Server);
         Assert.Equal((long)failure.StatusCode, server.Attributes[RpcAttributes.GrpcStatusCode]);
-        Assert.Equal(GrpcServerTelemetry.IsServerFault(failure.StatusCode) ? SpanStatusCode.Error : SpanStatusCode.Unset, server.StatusCode);
+        Assert.Equal(RpcServerTelemetryInterceptor.IsServerFault(failure.StatusCode) ? SpanStatusCode.Error : SpanStatusCode.Unset, server.StatusCode);
     }
 }

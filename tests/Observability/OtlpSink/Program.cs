@@ -1,5 +1,5 @@
 // An OTLP sink: `dotnet NotifyBroker.OtlpSink.dll [--grpc-port 4317] [--http-port 4318]` (0 = any free port).
-// Serves OTLP/gRPC (TraceService/MetricsService Export, on our gRPC layer) and OTLP/HTTP protobuf (/v1/traces,
+// Serves OTLP/gRPC (TraceService/MetricsService Export, on Grpc.AspNetCore) and OTLP/HTTP protobuf (/v1/traces,
 // /v1/metrics), counts what arrives and throws it away. GET /stats on the HTTP port answers the counts as JSON.
 // Prints one line "otlp-sink grpc=<url> http=<url>" once listening; stops on Ctrl+C / SIGTERM.
 using System.Net;
@@ -7,10 +7,9 @@ using Google.Protobuf;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Server;
 using NotifyBroker.Observability.Tests.Otlp.Collector.Metrics;
 using NotifyBroker.Observability.Tests.Otlp.Collector.Trace;
+using NotifyBroker.Observability.Tests.TestSupport;
 using NotifyBroker.OtlpSink;
 
 var grpcPort = PortArgument(args, "--grpc-port", 4317);
@@ -23,20 +22,13 @@ builder.WebHost.UseKestrel(kestrel =>
     kestrel.Listen(IPAddress.Loopback, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
     kestrel.Listen(IPAddress.Loopback, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
 });
-builder.Services.AddGrpcServer();
-var app = builder.Build();
 var counters = new SinkCounters();
-
-var traceService = TraceServiceReflection.Descriptor.Services.Single();
-var metricsService = MetricsServiceReflection.Descriptor.Services.Single();
-var exportTraces = MethodLookup.Find<ExportTraceServiceRequest, ExportTraceServiceResponse>(traceService, "Export");
-var exportMetrics = MethodLookup.Find<ExportMetricsServiceRequest, ExportMetricsServiceResponse>(metricsService, "Export");
-app.MapGrpcService(ServiceDefinition.CreateBuilder(traceService)
-    .AddUnary(exportTraces, (request, _) => { counters.Count(request); return Task.FromResult(new ExportTraceServiceResponse()); })
-    .Build());
-app.MapGrpcService(ServiceDefinition.CreateBuilder(metricsService)
-    .AddUnary(exportMetrics, (request, _) => { counters.Count(request); return Task.FromResult(new ExportMetricsServiceResponse()); })
-    .Build());
+builder.Services.AddGrpc();
+builder.Services.AddSingleton(new OtlpTraceExport(request => { counters.Count(request); return new ExportTraceServiceResponse(); }));
+builder.Services.AddSingleton(new OtlpMetricsExport(request => { counters.Count(request); return new ExportMetricsServiceResponse(); }));
+var app = builder.Build();
+app.MapGrpcService<OtlpTraceExport>();
+app.MapGrpcService<OtlpMetricsExport>();
 
 app.MapPost("/v1/traces", async context =>
 {
