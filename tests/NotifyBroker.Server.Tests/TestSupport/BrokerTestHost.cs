@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 using NotifyBroker.Client;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
@@ -41,6 +42,12 @@ internal sealed class BrokerTestHost : IAsyncDisposable
 
     /// <param name="settings">Configuration as "Key:Sub=value", e.g. "Broker:SubscriberQueueCapacity=16".</param>
     public static async Task<BrokerTestHost> StartAsync(params string[] settings) => new(await InProcessBrokerHost.StartAsync(settings));
+
+    /// <summary>A host whose builder <paramref name="configure"/> changes before it is built (e.g. a test's interceptor).</summary>
+    /// <param name="configure">Changes to the host's builder.</param>
+    /// <param name="settings">As for <see cref="StartAsync(string[])"/>.</param>
+    public static async Task<BrokerTestHost> StartAsync(Action<WebApplicationBuilder> configure, params string[] settings) =>
+        new(await InProcessBrokerHost.StartOnAsync(InProcessBrokerHost.FreePortUrl, configure, settings));
 
     public Task StopAsync() => _host.StopAsync();
 
