@@ -6,7 +6,7 @@ namespace NotifyBroker.Bench.Server;
 
 /// <summary>
 /// The messages both sides of every bench exchange, built once. The bare-Kestrel endpoints write exactly the bytes
-/// our gRPC layer would, so the two differ only by the layer.
+/// Grpc.AspNetCore writes for the same messages, so the two differ only by the gRPC stack.
 /// </summary>
 internal static class BenchMessages
 {

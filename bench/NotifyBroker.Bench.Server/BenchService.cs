@@ -1,30 +1,28 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using NotifyBroker.Bench.V1;
-using NotifyBroker.Grpc;
-using NotifyBroker.Grpc.Server;
 
 namespace NotifyBroker.Bench.Server;
 
-/// <summary>nbbench.v1.Bench bound with our gRPC layer: the handlers do nothing, so the layer is all that is measured.</summary>
-internal static class BenchService
+/// <summary>
+/// nbbench.v1.Bench on Grpc.AspNetCore (the generated <see cref="V1.Bench.BenchBase"/>): the handlers do nothing, so the
+/// gRPC stack is all that is measured.
+/// </summary>
+internal sealed class BenchService : V1.Bench.BenchBase
 {
     // Bounds one call's work so a typo in a request file cannot keep the server busy for minutes.
     private const uint MaxStreamedMessages = 10_000_000;
 
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
-    public static ServiceDefinition Create()
-    {
-        var service = BenchReflection.Descriptor.Services.Single(s => s.FullName == "nbbench.v1.Bench");
-        return ServiceDefinition.CreateBuilder(service)
-            .AddUnary(MethodLookup.Find<StringValue, StringValue>(service, "Echo"), EchoAsync)
-            .AddServerStreaming(MethodLookup.Find<StreamRequest, BytesValue>(service, "StreamMessages"), StreamMessagesAsync)
-            .Build();
-    }
+    public override Task<StringValue> Echo(StringValue request, ServerCallContext context) => Task.FromResult(request);
 
-    private static Task<StringValue> EchoAsync(StringValue request, ServerCallContext context) => Task.FromResult(request);
-
-    private static async Task StreamMessagesAsync(StreamRequest request, IServerStreamWriter<BytesValue> responses, ServerCallContext context)
+    /// <summary>
+    /// Writes <c>count</c> copies of one message. With flush_every &gt; 1 every write carries BufferHint (Grpc.AspNetCore
+    /// then leaves it in the response pipe) and the response body is flushed every flush_every messages, as the
+    /// broker's SubscriptionPump does (IServerStreamWriter has no flush of its own); otherwise each write flushes.
+    /// </summary>
+    public override async Task StreamMessages(StreamRequest request, IServerStreamWriter<BytesValue> responseStream, ServerCallContext context)
     {
         if (request.Count > MaxStreamedMessages)
         {
@@ -32,20 +30,21 @@ internal static class BenchService
         }
 
         var flushEvery = Math.Max(1u, request.FlushEvery);
-        responses.WriteOptions = flushEvery > 1 ? Buffered : null;
+        responseStream.WriteOptions = flushEvery > 1 ? Buffered : null;
+        var body = context.GetHttpContext().Response.BodyWriter;
         var message = BenchMessages.StreamMessage;
         for (var sent = 1u; sent <= request.Count; sent++)
         {
-            await responses.WriteAsync(message, context.CancellationToken);
+            await responseStream.WriteAsync(message);
             if (flushEvery > 1 && sent % flushEvery == 0)
             {
-                await responses.FlushAsync(context.CancellationToken);
+                await body.FlushAsync(context.CancellationToken);
             }
         }
 
         if (flushEvery > 1 && request.Count % flushEvery != 0)
         {
-            await responses.FlushAsync(context.CancellationToken);
+            await body.FlushAsync(context.CancellationToken);
         }
     }
 }

@@ -2,28 +2,33 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using NotifyBroker.Bench.Server;
-using NotifyBroker.Grpc.Server;
 using NotifyBroker.Server.Hosting;
 
-// Usage: NotifyBroker.Bench.Server [--port N] [--max-streams N] [--alloc-profile] [--notifier [--Section:Key=value]...]
+// Usage: NotifyBroker.Bench.Server [--port N] [--max-streams N] [--alloc-profile] [--notifier [--Section:Key=value]... | --naive-hub]
 // Listens on 127.0.0.1 with h2c prior knowledge (HTTP/2 only, no TLS) and prints "listening <port>" once ready,
-// so the bench scripts can start it on port 0 and read the port back. --notifier hosts the real broker
-// (BrokerHost, exactly as NotifyBroker.Server builds it) instead of the bench endpoints, plus /stats, so fan-out
-// runs can read the broker's GC heap and allocations.
+// so the bench scripts can start it on port 0 and read the port back. Every mode is on Grpc.AspNetCore and answers
+// GET /stats. Default: nbbench.v1.Bench plus the bare-Kestrel ceilings. --notifier hosts the real broker
+// (BrokerHost, exactly as NotifyBroker.Server builds it) instead, so runs can read the broker's GC heap and
+// allocations. --naive-hub hosts notify.v1.Notifier Subscribe/Broadcast as a plain grpc-dotnet fan-out.
 var settings = BenchSettings.Parse(args);
 if (settings.AllocationProfile)
 {
     AllocationSampler.Start();
 }
 
-var app = settings.HostNotifier ? BuildNotifierHost(settings) : BuildBenchHost(settings);
+var app = settings.Mode switch
+{
+    BenchMode.Notifier => BuildNotifierHost(settings),
+    BenchMode.NaiveHub => BuildNaiveHubHost(settings),
+    _ => BuildBenchHost(settings),
+};
 StatsEndpoint.Map(app);
 
 await app.StartAsync();
 Console.WriteLine($"listening {BenchSettings.BoundPort(app)}");
 await app.WaitForShutdownAsync();
 
-static WebApplication BuildBenchHost(BenchSettings settings)
+static WebApplicationBuilder CreatePlainBuilder(BenchSettings settings)
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
@@ -33,12 +38,25 @@ static WebApplication BuildBenchHost(BenchSettings settings)
         kestrel.Limits.Http2.MaxStreamsPerConnection = settings.MaxStreamsPerConnection;
         kestrel.Listen(IPAddress.Loopback, settings.Port, listen => listen.Protocols = HttpProtocols.Http2);
     });
-    builder.Services.AddGrpcServer();
+    builder.Services.AddGrpc();
+    return builder;
+}
 
-    var app = builder.Build();
+static WebApplication BuildBenchHost(BenchSettings settings)
+{
+    var app = CreatePlainBuilder(settings).Build();
     BareKestrelEndpoints.Map(app);
     BareFanOutEndpoints.Map(app);
-    app.MapGrpcService(BenchService.Create());
+    app.MapGrpcService<BenchService>();
+    return app;
+}
+
+static WebApplication BuildNaiveHubHost(BenchSettings settings)
+{
+    var builder = CreatePlainBuilder(settings);
+    builder.Services.AddSingleton<NaiveHubService>();
+    var app = builder.Build();
+    app.MapGrpcService<NaiveHubService>();
     return app;
 }
 
