@@ -62,9 +62,13 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
 
     private bool IsCompleted => Volatile.Read(ref _endReason) != 0;
 
+    // Open, or ended by the broker's stop: what was accepted before the stop still reaches the subscriber, and the
+    // stream then ends with its resume position right after it.
+    private bool CanRead => Volatile.Read(ref _endReason) is 0 or (int)SubscriptionEndReason.BrokerStopped;
+
     public bool TryRead([MaybeNullWhen(false)] out BrokerEvent brokerEvent)
     {
-        if (IsCompleted || !TryAdvance(out brokerEvent))
+        if (!CanRead || !TryAdvance(out brokerEvent))
         {
             brokerEvent = null;
             return false;
@@ -83,7 +87,7 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
 
         while (true)
         {
-            if (IsCompleted)
+            if (!CanRead)
             {
                 return new ValueTask<bool>(false);
             }

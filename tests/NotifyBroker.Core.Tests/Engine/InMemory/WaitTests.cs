@@ -87,7 +87,7 @@ public class WaitTests
     }
 
     [Fact]
-    public async Task Completing_all_ends_every_subscription_with_its_resume_position()
+    public async Task Completing_all_ends_every_subscription_with_its_resume_position_after_what_was_accepted_before()
     {
         using var first = _engine.Subscribe(EventFilter.All, SubscriptionStart.Live, 10);
         using var second = _engine.Subscribe(EventFilter.All, SubscriptionStart.Live, 10);
@@ -99,7 +99,12 @@ public class WaitTests
 
         Assert.False(await parked.AsTask().WaitAsync(Read.HangGuard));
         Assert.Equal(new SubscriptionCompletion(SubscriptionEndReason.BrokerStopped, new StreamPosition(1, _engine.Epoch)), first.Completion);
-        Assert.Equal(new SubscriptionCompletion(SubscriptionEndReason.BrokerStopped, new StreamPosition(0, _engine.Epoch)), second.Completion);
+        // The broker's stop loses nothing it accepted: the second subscriber still reads event 1, then the end.
+        Assert.True(await second.WaitToReadAsync(CancellationToken.None).AsTask().WaitAsync(Read.HangGuard));
+        Assert.True(second.TryRead(out var drained));
+        Assert.Equal(1ul, drained.Position.Offset);
         Assert.False(second.TryRead(out _));
+        Assert.False(await second.WaitToReadAsync(CancellationToken.None).AsTask().WaitAsync(Read.HangGuard));
+        Assert.Equal(new SubscriptionCompletion(SubscriptionEndReason.BrokerStopped, new StreamPosition(1, _engine.Epoch)), second.Completion);
     }
 }
