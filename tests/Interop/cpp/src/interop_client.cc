@@ -1,4 +1,4 @@
-// gRPC interop client on Debian's libgrpc++.
+// A client of notify.v1.Notifier on Debian's libgrpc++ (a gRPC implementation nobody here wrote).
 // Usage: interop_client --host 127.0.0.1 --port P [--cases a,b,...]
 // Prints "PASS <case>" / "FAIL <case>: <reason>" per case and "<passed> passed, <failed> failed"; exits 0 iff all pass.
 #include <cstdlib>
@@ -10,7 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "checks.h"
-#include "interop_context.h"
+#include "broker_context.h"
 
 namespace {
 
@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
   const Args args = ParseArgs(argc, argv);
 
   interop::CaseList all;
-  for (auto list : {interop::BasicCases(), interop::CancellationCases(), interop::CompressionCases()}) {
+  for (auto list : {interop::ServiceCases(), interop::NotifierCases(), interop::ErrorCases(), interop::CompressionCases(),
+                    interop::StreamEndCases()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   std::vector<const interop::CaseList::value_type*> selected;
@@ -92,11 +93,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  interop::Context ctx;
-  ctx.channel = grpc::CreateChannel(args.host + ":" + std::to_string(args.port), grpc::InsecureChannelCredentials());
-  ctx.test = grpc::testing::TestService::NewStub(ctx.channel);
-  ctx.unimplemented = grpc::testing::UnimplementedService::NewStub(ctx.channel);
-  ctx.inspector = notifybroker::interop::CallInspector::NewStub(ctx.channel);
+  interop::Context ctx = interop::Connect(args.host, args.port);
 
   int passed = 0;
   int failed = 0;
