@@ -9,7 +9,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "checks.h"
 #include "broker_context.h"
 
 namespace {

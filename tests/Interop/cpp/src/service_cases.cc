@@ -5,8 +5,8 @@
 
 #include <google/protobuf/descriptor.pb.h>
 
-#include "checks.h"
 #include "broker_context.h"
+#include "checks.h"
 
 namespace interop {
 namespace {
@@ -39,9 +39,10 @@ void Health(Context& ctx) {
 
 // One request, one answer, on the reflection stream; an error_response fails the case.
 ServerReflectionResponse Ask(ReflectionStream& stream, const ServerReflectionRequest& request, const std::string& what) {
-  Check(stream.Write(request), what + ": the stream closed before the request was sent");
   ServerReflectionResponse response;
-  Check(stream.Read(&response), what + ": no answer (stream ended)");
+  if (!stream.Write(request) || !stream.Read(&response)) {
+    throw CaseFailure(what + ": no answer, the stream ended with " + Describe(stream.Finish()));
+  }
   Check(!response.has_error_response(), what + ": error_response " + response.error_response().ShortDebugString());
   return response;
 }
