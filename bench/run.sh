@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Throughput of our gRPC layer against a bare-Kestrel ceiling measured in the same run, with h2load (nghttp2) as the
-# load generator over loopback. Prints a markdown table and writes it to bench/results/latest.md.
+# Throughput of the gRPC stack (Grpc.AspNetCore) against a bare-Kestrel ceiling measured in the same run, with h2load
+# (nghttp2) as the load generator over loopback: the bench server's nbbench.v1.Bench service ("ours") and, for unary
+# calls, the real broker host (BrokerHost, notify.v1.Notifier/ListAliases). Prints a markdown table and writes it to
+# bench/results/latest.md.
 #
 # Usage: bench/run.sh [unary|stream|all|routing]   (default: all = unary + stream; see bench/README.md)
 # Knobs (environment):
@@ -31,12 +33,19 @@ server_dll="$bench_dir/NotifyBroker.Bench.Server/bin/Release/net10.0/NotifyBroke
 results_dir="$bench_dir/results"
 work="$(mktemp -d)"
 server_pid=""
+notifier_pid=""
 
+stop_pid() { # bounded: TERM, up to 10 s, then KILL
+  local p=$1
+  [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null || return 0
+  kill "$p" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+}
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  stop_pid "$server_pid"
+  stop_pid "$notifier_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -66,17 +75,31 @@ esac
 # figures are what a default deployment of the server gets.
 server_args=(--port 0)
 [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && server_args+=(--alloc-profile)
+wait_for_port() { # pid log -> prints the port the server printed ("listening <port>")
+  local p=""
+  for _ in $(seq 1 300); do
+    p="$(awk '/^listening /{print $2}' "$2")"
+    [[ -n "$p" ]] && break
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -n "$p" ]] || { echo "server did not start" >&2; cat "$2" >&2; exit 1; }
+  echo "$p"
+}
 dotnet "$server_dll" "${server_args[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
-  port="$(awk '/^listening /{print $2}' "$work/server.log")"
-  [[ -n "$port" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n "${port:-}" ]] || { echo "bench server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+port="$(wait_for_port "$server_pid" "$work/server.log")"
 base="http://127.0.0.1:$port"
 log "bench server pid $server_pid on $base (GC: $gc_mode)"
+notifier_base=""
+if [[ "$scenario" == unary || "$scenario" == all ]]; then
+  # The real broker host, as NotifyBroker.Server builds it (BrokerHost), inside the bench server so /stats works.
+  dotnet "$server_dll" "${server_args[@]}" --notifier >"$work/notifier.log" 2>&1 &
+  notifier_pid=$!
+  notifier_port="$(wait_for_port "$notifier_pid" "$work/notifier.log")"
+  notifier_base="http://127.0.0.1:$notifier_port"
+  log "notifier (BrokerHost) pid $notifier_pid on $notifier_base"
+fi
 
 # --- request bodies (framed protobuf, written byte by byte so no tool is needed) --------------------------------------
 # Echo: StringValue{value="hello"} = 0a 05 'hello' (7 bytes) behind the 5-byte prefix.
@@ -90,14 +113,18 @@ stream_request() { # count flush_every file
 }
 stream_request "$stream_count" "$stream_flush" "$work/stream.bin"
 stream_request "$stream_count" 1 "$work/stream-unbuffered.bin"
+# ListAliases: ListAliasesRequest{} (server_name empty = local), an empty message behind the prefix.
+printf '\x00\x00\x00\x00\x00' >"$work/list-aliases.bin"
 
 # --- correctness gate: every endpoint must answer like a gRPC server before it is timed ----------------------------
-check_endpoint() { # path body expected_body_bytes
+check_endpoint() { # path body expected_body_bytes (or "framed": any whole number of framed messages) [base]
   local headers="$work/check.headers" body="$work/check.body"
-  curl -sS --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
-    --data-binary "@$2" -D "$headers" -o "$body" "$base$1"
+  curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
+    --data-binary "@$2" -D "$headers" -o "$body" "${4:-$base}$1"
   local size; size=$(wc -c <"$body")
-  if ! grep -qi '^grpc-status: 0' "$headers" || [[ "$size" != "$3" ]]; then
+  local expected=$3
+  [[ "$expected" == framed ]] && (( size >= 5 )) && expected=$size
+  if ! grep -qi '^grpc-status: 0' "$headers" || [[ "$size" != "$expected" ]]; then
     echo "endpoint $1 answered wrongly (body $size bytes, expected $3):" >&2; cat "$headers" >&2; exit 1
   fi
 }
@@ -106,10 +133,14 @@ check_endpoint /bare/unary "$work/echo.bin" 12
 check_endpoint /nbbench.v1.Bench/Echo "$work/echo.bin" 12
 check_endpoint /bare-stream "$work/stream.bin" $(( stream_count * 23 ))
 check_endpoint /nbbench.v1.Bench/StreamMessages "$work/stream.bin" $(( stream_count * 23 ))
+[[ -n "$notifier_base" ]] && check_endpoint /notify.v1.Notifier/ListAliases "$work/list-aliases.bin" framed "$notifier_base"
 
 # --- measuring ------------------------------------------------------------------------------------------------------
-server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
-server_stat() { curl -sS --http2-prior-knowledge "$base/stats" | awk -v k="$1" '$1 == k {print $2}'; }
+# Which process a case runs against: "notifier" is the broker host, every other kind the bench server.
+kind_base() { [[ "$1" == notifier ]] && echo "$notifier_base" || echo "$base"; }
+kind_pid() { [[ "$1" == notifier ]] && echo "$notifier_pid" || echo "$server_pid"; }
+server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$(kind_pid "$1")/stat"; }
+server_stat() { curl -sS --max-time 30 --http2-prior-knowledge "$(kind_base "$2")/stats" | awk -v k="$1" '$1 == k {print $2}'; }
 
 results="$work/results.tsv"   # label, kind, rate, cpu_us_per_op, alloc_per_op, gen0, failed, client_cpu_s
 : >"$results"
@@ -117,21 +148,24 @@ results="$work/results.tsv"   # label, kind, rate, cpu_us_per_op, alloc_per_op, 
 # run_case LABEL KIND PATH BODY CLIENTS STREAMS OPS_PER_CALL
 run_case() {
   local label=$1 kind=$2 path=$3 body=$4 clients=$5 streams=$6 per_call=$7
-  local h2=(h2load -c "$clients" -m "$streams" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "$base$path")
-  "${h2[@]}" -D "$warmup" >/dev/null 2>&1 || true
+  local target; target="$(kind_base "$kind")"
+  local h2=(h2load -c "$clients" -m "$streams" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "$target$path")
+  # Bounded: h2load -D stops itself; timeout catches a hung connection.
+  timeout -k 5 $(( warmup + 30 )) "${h2[@]}" -D "$warmup" >/dev/null 2>&1 || true
   local ticks0 alloc0 gen00 ticks1 alloc1 gen01
-  [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && curl -sS --http2-prior-knowledge "$base/stats/allocations?reset=1" >/dev/null
-  ticks0=$(server_cpu_ticks); alloc0=$(server_stat allocated_bytes); gen00=$(server_stat gen0_collections)
+  [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]] && curl -sS --http2-prior-knowledge "$target/stats/allocations?reset=1" >/dev/null
+  ticks0=$(server_cpu_ticks "$kind"); alloc0=$(server_stat allocated_bytes "$kind"); gen00=$(server_stat gen0_collections "$kind")
   local out="$work/h2load.out" client_time="$work/client.time"
   if [[ -x /usr/bin/time ]]; then
-    /usr/bin/time -f '%U %S' -o "$client_time" "${h2[@]}" -D "$duration" >"$out" 2>&1
+    timeout -k 5 $(( duration + 30 )) /usr/bin/time -f '%U %S' -o "$client_time" "${h2[@]}" -D "$duration" >"$out" 2>&1 || true
   else
-    "${h2[@]}" -D "$duration" >"$out" 2>&1; echo "0 0" >"$client_time"
+    timeout -k 5 $(( duration + 30 )) "${h2[@]}" -D "$duration" >"$out" 2>&1 || true; echo "0 0" >"$client_time"
   fi
-  ticks1=$(server_cpu_ticks); alloc1=$(server_stat allocated_bytes); gen01=$(server_stat gen0_collections)
+  [[ -s "$client_time" ]] || echo "0 0" >"$client_time"
+  ticks1=$(server_cpu_ticks "$kind"); alloc1=$(server_stat allocated_bytes "$kind"); gen01=$(server_stat gen0_collections "$kind")
   if [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 ]]; then
     { echo "#### $label — $kind ($path)"; echo; echo '```'
-      curl -sS --http2-prior-knowledge "$base/stats/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
+      curl -sS --http2-prior-knowledge "$target/stats/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
   fi
   printf '$' >>"$work/commands.log"; printf ' %q' "${h2[@]}" -D "$duration" >>"$work/commands.log"; echo >>"$work/commands.log"
   awk -v label="$label" -v kind="$kind" -v per_call="$per_call" -v tck="$clk_tck" \
@@ -144,24 +178,31 @@ run_case() {
       if (ops == 0 || elapsed == 0) { printf "%s\t%s\t0\t0\t0\t0\t%d\t%.2f\n", label, kind, failed + errored, client; exit }
       printf "%s\t%s\t%.0f\t%.3f\t%.1f\t%d\t%d\t%.2f\n", label, kind, ops / elapsed, ticks * 1e6 / tck / ops, alloc / ops, gen0, failed + errored, client
     }' "$out" >>"$results"
-  log "$(tail -n 1 "$results" | awk -F'\t' '{printf "%-28s %-5s %12s ops/s  %7s us/op server CPU  %7s B/op", $1, $2, $3, $4, $5}')"
+  log "$(tail -n 1 "$results" | awk -F'\t' '{printf "%-28s %-8s %12s ops/s  %7s us/op server CPU  %7s B/op", $1, $2, $3, $4, $5}')"
 }
 
-# scenario LABEL BARE_PATH OURS_PATH BODY CLIENTS STREAMS OPS_PER_CALL
+# scenario LABEL BARE_PATH OURS_PATH BODY CLIENTS STREAMS OPS_PER_CALL [NOTIFIER_PATH NOTIFIER_BODY]
 scenario() {
-  # Tier both endpoints up before the first measured round (the per-case warm-up alone leaves round 1 cold).
-  local path
-  for path in "$2" "$3"; do
-    h2load -c "$5" -m "$6" -d "$4" -H 'content-type: application/grpc' -H 'te: trailers' "$base$path" -D "$warmup" >/dev/null 2>&1 || true
+  # Tier every endpoint up before the first measured round (the per-case warm-up alone leaves round 1 cold).
+  local cases=("bare $2 $4" "ours $3 $4")
+  [[ -n "${8:-}" ]] && cases+=("notifier $8 $9")
+  local c kind path body
+  for c in "${cases[@]}"; do
+    read -r kind path body <<<"$c"
+    timeout -k 5 $(( warmup + 30 )) h2load -c "$5" -m "$6" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
+      "$(kind_base "$kind")$path" -D "$warmup" >/dev/null 2>&1 || true
   done
   for _ in $(seq 1 "$rounds"); do
-    run_case "$1" bare "$2" "$4" "$5" "$6" "$7"
-    run_case "$1" ours "$3" "$4" "$5" "$6" "$7"
+    for c in "${cases[@]}"; do
+      read -r kind path body <<<"$c"
+      run_case "$1" "$kind" "$path" "$body" "$5" "$6" "$7"
+    done
   done
 }
 
 if [[ "$scenario" == unary || "$scenario" == all ]]; then
-  scenario "Unary calls/s (4x100)" /bare-unary /nbbench.v1.Bench/Echo "$work/echo.bin" 4 100 1
+  scenario "Unary calls/s (4x100)" /bare-unary /nbbench.v1.Bench/Echo "$work/echo.bin" 4 100 1 \
+    /notify.v1.Notifier/ListAliases "$work/list-aliases.bin"
 fi
 if [[ "$scenario" == routing ]]; then
   # Diagnostic: the bare unary endpoint at a one-segment path vs the same endpoint at a two-segment path, where the
@@ -177,11 +218,11 @@ fi
 mkdir -p "$results_dir"
 report="$results_dir/latest.md"
 {
-  echo "## NotifyBroker gRPC layer vs bare Kestrel ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+  echo "## NotifyBroker on Grpc.AspNetCore vs bare Kestrel ($(date -u '+%Y-%m-%d %H:%M UTC'))"
   echo
   echo "Commit $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo_root" diff --quiet 2>/dev/null || echo ' (+ local changes)');" \
        "$(nproc) cores ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)), shared by server and load generator;" \
-       ".NET $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/{v=$2} END{print v}'), $gc_mode GC; $(h2load --version | head -n 1);" \
+       ".NET $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/{v=$2} END{print v}') (SDK $(dotnet --version)), Grpc.AspNetCore $(sed -nE 's|.*Include="Grpc.AspNetCore" Version="([^"]+)".*|\1|p' "$repo_root/Directory.Packages.props"), $gc_mode GC; $(h2load --version | head -n 1);" \
        "best of $rounds rounds of ${duration}s after ${warmup}s warm-up each."
   echo
   echo "| Scenario | Server | Rate (ops/s) | vs bare Kestrel | Server CPU (µs/op) | Allocated (B/op) | Gen0 GCs | h2load CPU (s) | Failed |"
@@ -194,19 +235,25 @@ report="$results_dir/latest.md"
     END {
       for (i = 1; i <= n; i++) {
         s = order[i]; bare = best[s SUBSEP "bare"]
-        split("bare ours", kinds, " ")
-        for (k = 1; k <= 2; k++) {
+        split("bare ours notifier", kinds, " ")
+        for (k = 1; k <= 3; k++) {
           key = s SUBSEP kinds[k]; if (!(key in row)) continue
           split(row[key], f, "\t")
-          name = kinds[k] == "bare" ? "bare Kestrel (ceiling)" : (s ~ /catch-alls/ ? "bare Kestrel at /bare/unary" : "NotifyBroker.Grpc")
+          if (kinds[k] == "bare") name = "bare Kestrel (ceiling)"
+          else if (kinds[k] == "notifier") name = "broker host (BrokerHost): Notifier/ListAliases"
+          else name = s ~ /catch-alls/ ? "bare Kestrel at /bare/unary" : "Grpc.AspNetCore: nbbench Bench service"
           ratio = bare > 0 ? sprintf("%.2f", f[3] / bare) : "n/a"
           printf "| %s | %s | %s | %s | %.2f | %.0f | %d | %.1f | %d |\n", s, name, thousands(f[3]), ratio, f[4], f[5], f[6], f[8], f[7]
         }
       }
     }' "$results"
   echo
-  echo "Targets (product issue, this machine class): unary >= 230,000 calls/s at <= 5 µs server CPU per call" \
-       "(grpc-dotnet: ~217,000/s, ~5.8 µs); streaming 18-byte messages >= 5,000,000/s (grpc-dotnet: ~3,500,000/s)."
+  echo "The broker host's row is another process (same load, same run): ListAliases through BrokerHost's whole pipeline" \
+       "(interceptors, the core's name table, the reply mapping). Its ratio is to the bench server's bare unary endpoint."
+  echo
+  echo "For reference, the retired NotifyBroker.Grpc layer's targets on this machine class: unary >= 230,000 calls/s at" \
+       "<= 5 µs server CPU per call (grpc-dotnet then: ~217,000/s, ~5.8 µs); streaming 18-byte messages >= 5,000,000/s" \
+       "(grpc-dotnet then: ~3,500,000/s)."
   echo
   if [[ -s "$work/allocations.md" ]]; then
     echo "<details><summary>Sampled allocations by type (GCAllocationTick, ~1 sample per 100 KB), per measured run</summary>"

@@ -7,7 +7,7 @@ namespace NotifyBroker.Bench.Server;
 /// <summary>
 /// The ceiling: plain Kestrel endpoints that answer like a gRPC server (content-type application/grpc, framed
 /// messages, grpc-status trailer) with no gRPC layer. They do the least any gRPC server must do — read the
-/// request, write the reply, send the trailer — so the ratio of our layer to them is the layer's own cost.
+/// request, write the reply, send the trailer — so the ratio of a gRPC service to them is the gRPC stack's own cost.
 /// </summary>
 internal static class BareKestrelEndpoints
 {

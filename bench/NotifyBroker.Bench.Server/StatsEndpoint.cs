@@ -6,7 +6,7 @@ namespace NotifyBroker.Bench.Server;
 
 /// <summary>
 /// GET /stats: the process's own counters as "name value" lines, read by bench/run.sh before and after each run
-/// (allocations per call are the first thing to look at when the layer is slow). GET /stats?gc=1 collects first,
+/// (allocations per call are the first thing to look at when the gRPC stack is slow). GET /stats?gc=1 collects first,
 /// for heap-per-subscriber figures. GET /stats/allocations: sampled allocations by type (see AllocationSampler).
 /// </summary>
 internal static class StatsEndpoint
