@@ -18,6 +18,7 @@ public static class Win32Error
     public const int ERROR_INVALID_NAME = 123;
     public const int ERROR_MORE_DATA = 234;
     public const int ERROR_MESSAGE_SYNC_ONLY = 1159;
+    public const int ERROR_NOT_ENOUGH_QUOTA = 1816;
     public const int ERROR_PRIVILEGE_NOT_HELD = 1314;
     public const int ERROR_INVALID_WINDOW_HANDLE = 1400;
     public const int ERROR_CLASS_ALREADY_EXISTS = 1410;

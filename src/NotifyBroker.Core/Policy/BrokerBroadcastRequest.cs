@@ -27,6 +27,9 @@ public sealed record BrokerBroadcastRequest
 
     /// <summary>Per-window wait of a synchronous send; zero means the broker's default.</summary>
     public TimeSpan Timeout { get; init; }
+
+    /// <summary>Who asks; null is <see cref="Security.Caller.Operator"/> (code in the broker's own process).</summary>
+    public Security.Caller? Caller { get; init; }
 }
 
 /// <summary>What the broadcast did.</summary>

@@ -25,6 +25,9 @@ public sealed record BrokerSendRequest
 
     /// <summary>Session path only: how long to wait for the user; zero = don't wait (IDASYNC).</summary>
     public TimeSpan Timeout { get; init; }
+
+    /// <summary>Who asks; null is <see cref="Security.Caller.Operator"/> (code in the broker's own process).</summary>
+    public Security.Caller? Caller { get; init; }
 }
 
 /// <summary>How a Send was delivered.</summary>

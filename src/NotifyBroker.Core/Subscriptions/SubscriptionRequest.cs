@@ -27,4 +27,7 @@ public sealed record SubscriptionRequest
 
     /// <summary>Replay what history holds from this time on.</summary>
     public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Who asks; null is <see cref="Security.Caller.Operator"/> (code in the broker's own process).</summary>
+    public Security.Caller? Caller { get; init; }
 }

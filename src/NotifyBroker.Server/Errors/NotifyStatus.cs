@@ -27,15 +27,28 @@ internal static class NotifyStatus
     public static RpcException FromBrokerException(BrokerException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return FromWin32(error.Code, error.Message);
+        var info = Win32Info(error.Code);
+        foreach (var (key, value) in error.Details)
+        {
+            info.Metadata[key] = value;
+        }
+
+        return error.RetryAfter is { } retryAfter
+            ? Create(Win32StatusCodes.ToStatusCode(error.Code), error.Message, info, new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) })
+            : Create(Win32StatusCodes.ToStatusCode(error.Code), error.Message, info);
     }
 
     /// <summary>The call failure for a Win32/NERR code found by the host itself (e.g. a malformed request field).</summary>
     public static RpcException FromWin32(int win32Code, string message)
     {
+        return Create(Win32StatusCodes.ToStatusCode(win32Code), message, Win32Info(win32Code));
+    }
+
+    private static ErrorInfo Win32Info(int win32Code)
+    {
         var info = new ErrorInfo { Reason = Win32Error.NameOf(win32Code), Domain = Domain };
         info.Metadata.Add("code", win32Code.ToString(CultureInfo.InvariantCulture));
-        return Create(Win32StatusCodes.ToStatusCode(win32Code), message, info);
+        return info;
     }
 
     /// <summary>A call failure with <paramref name="info"/> and any further detail messages packed after it.</summary>

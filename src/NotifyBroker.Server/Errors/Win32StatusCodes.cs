@@ -30,7 +30,7 @@ internal static class Win32StatusCodes
 
         Win32Error.ERROR_TIMEOUT => StatusCode.DeadlineExceeded,
 
-        Win32Error.NERR_TooManyNames or Win32Error.ERROR_NOT_ENOUGH_MEMORY => StatusCode.ResourceExhausted,
+        Win32Error.NERR_TooManyNames or Win32Error.ERROR_NOT_ENOUGH_MEMORY or Win32Error.ERROR_NOT_ENOUGH_QUOTA => StatusCode.ResourceExhausted,
 
         Win32Error.ERROR_INVALID_WINDOW_HANDLE or Win32Error.ERROR_MORE_DATA => StatusCode.Internal,
 

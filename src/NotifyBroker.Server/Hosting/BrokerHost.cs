@@ -94,6 +94,7 @@ public static class BrokerHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        NetworkExposure.EnsureAllowed(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NetworkExposure).FullName!));
         app.MapGrpcService<NotifierService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
