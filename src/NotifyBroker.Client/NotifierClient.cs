@@ -19,6 +19,7 @@ public sealed class NotifierClient : IDisposable
 {
     private readonly GrpcChannel? _ownedChannel;
     private readonly NotifierClientOptions _options;
+    private readonly Keys.KeysClient? _keys;
 
     /// <summary>A client over <paramref name="generated"/> as it is (e.g. one the client factory made, with its interceptors).</summary>
     public NotifierClient(GeneratedClient generated, NotifierClientOptions? options = null)
@@ -32,17 +33,22 @@ public sealed class NotifierClient : IDisposable
     public NotifierClient(CallInvoker callInvoker, NotifierClientOptions? options = null)
         : this(new GeneratedClient(Traced(callInvoker, target: null)), options)
     {
+        _keys = new Keys.KeysClient(Traced(callInvoker, target: null));
     }
 
     /// <summary>A client over <paramref name="channel"/>, which stays the caller's to dispose; traced.</summary>
     public NotifierClient(GrpcChannel channel, NotifierClientOptions? options = null)
         : this(new GeneratedClient(Traced((channel ?? throw new ArgumentNullException(nameof(channel))).CreateCallInvoker(), channel.Target)), options)
     {
+        _keys = new Keys.KeysClient(Traced(channel.CreateCallInvoker(), channel.Target));
     }
 
-    /// <summary>A client with its own channel to <paramref name="address"/>, e.g. "http://localhost:50051"; traced.</summary>
+    /// <summary>
+    /// A client with its own channel to <paramref name="address"/>, e.g. "http://localhost:50051"; traced. Its calls
+    /// carry <see cref="NotifierClientOptions.ApiKey"/>, or for a loopback broker the local credentials file's key.
+    /// </summary>
     public NotifierClient(string address, NotifierClientOptions? options = null)
-        : this(GrpcChannel.ForAddress(address), options, ownsChannel: true)
+        : this(Credentials.BrokerChannel.Create(address, options), options, ownsChannel: true)
     {
     }
 
@@ -124,6 +130,18 @@ public sealed class NotifierClient : IDisposable
     public Task<ListAliasesReply> ListAliasesAsync(ListAliasesRequest request, CallOptions options) =>
         UnaryAsync(Grpc.ListAliasesAsync, request, options);
 
+    /// <summary>notify.v1.Keys CreateKey (needs notify:admin): a new key; its secret is in the reply only.</summary>
+    public Task<CreateKeyReply> CreateKeyAsync(CreateKeyRequest request, CancellationToken cancellationToken = default) =>
+        UnaryAsync(KeysClient.CreateKeyAsync, request, Cancellable(cancellationToken));
+
+    /// <summary>notify.v1.Keys ListKeys (needs notify:admin): every key the broker accepts, without secrets.</summary>
+    public Task<ListKeysReply> ListKeysAsync(CancellationToken cancellationToken = default) =>
+        UnaryAsync(KeysClient.ListKeysAsync, new ListKeysRequest(), Cancellable(cancellationToken));
+
+    /// <summary>notify.v1.Keys RevokeKey (needs notify:admin): stop accepting the stored key <paramref name="id"/>.</summary>
+    public Task<RevokeKeyReply> RevokeKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        UnaryAsync(KeysClient.RevokeKeyAsync, new RevokeKeyRequest { Id = id }, Cancellable(cancellationToken));
+
     /// <summary>
     /// The events of a subscription, starting with its Open event. With auto-resume (the default, see
     /// <see cref="NotifierClientOptions.Subscriptions"/>) a stream that ends resumably (the broker stopping, a
@@ -152,6 +170,9 @@ public sealed class NotifierClient : IDisposable
         ArgumentNullException.ThrowIfNull(callInvoker);
         return callInvoker.Intercept(target is null ? RpcClientTelemetryInterceptor.Instance : new RpcClientTelemetryInterceptor(target));
     }
+
+    private Keys.KeysClient KeysClient => _keys
+        ?? throw new InvalidOperationException("This client was built over a generated Notifier client; build a Keys.KeysClient on the same channel for key management.");
 
     private static CallOptions Cancellable(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
 

@@ -10,6 +10,17 @@ public sealed class NotifierClientOptions
     public Uri? Address { get; set; }
 
     /// <summary>
+    /// The key (or JWT) every call sends as "authorization: Bearer …". Null (the default): for a broker on a loopback
+    /// address, the key a local broker wrote to the per-user credentials file (see
+    /// <see cref="Contracts.Credentials.LocalCredentials"/>); none otherwise. Used by the address constructor and by
+    /// <see cref="NotifierClientServiceCollectionExtensions.AddNotifierClient"/>; a channel you build carries its own.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Where to look for the local credentials file instead of $NOTIFY_CREDENTIALS or the per-user default.</summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>
     /// The deadline of each unary call (Send, Broadcast, the alias calls), from when it starts, unless the call passes
     /// its own in <see cref="global::Grpc.Core.CallOptions.Deadline"/> (<see cref="DateTime.MaxValue"/> there
     /// means none). Null (the default): no deadline beyond the caller's cancellation token. Subscriptions never get

@@ -1,6 +1,7 @@
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NotifyBroker.Client.Credentials;
 using NotifyBroker.Client.Observability;
 using GeneratedClient = NotifyBroker.Contracts.V1.Notifier.NotifierClient;
 
@@ -11,7 +12,8 @@ public static class NotifierClientServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the generated notify.v1 client with the gRPC client factory (address from
-    /// <see cref="NotifierClientOptions.Address"/>, traced by the SDK's interceptor) and <see cref="NotifierClient"/>
+    /// <see cref="NotifierClientOptions.Address"/>, traced by the SDK's interceptor, its calls carrying the key
+    /// <see cref="BrokerChannel.ResolveKey"/> finds) and <see cref="NotifierClient"/>
     /// over it. Returns the factory's builder, to add interceptors, configure the channel or the handler:
     /// <code>services.AddNotifierClient(o => o.Address = new Uri("http://localhost:50051")).AddInterceptor&lt;MyInterceptor&gt;();</code>
     /// </summary>
@@ -27,6 +29,14 @@ public static class NotifierClientServiceCollectionExtensions
             .AddGrpcClient<GeneratedClient>(static (provider, factory) =>
                 factory.Address = provider.GetRequiredService<IOptions<NotifierClientOptions>>().Value.Address
                     ?? throw new InvalidOperationException("NotifierClientOptions.Address is not set: AddNotifierClient(o => o.Address = new Uri(\"http://localhost:50051\"))."))
-            .AddInterceptor(static () => RpcClientTelemetryInterceptor.Instance);
+            .AddInterceptor(static () => RpcClientTelemetryInterceptor.Instance)
+            .ConfigureChannel(static (provider, channel) =>
+            {
+                var options = provider.GetRequiredService<IOptions<NotifierClientOptions>>().Value;
+                if (options.Address is { } address)
+                {
+                    BrokerChannel.Configure(channel, address, BrokerChannel.ResolveKey(address, options));
+                }
+            });
     }
 }

@@ -1,3 +1,5 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,21 +18,34 @@ namespace NotifyBroker.Tests.Shared;
 /// The real broker host (BrokerHost, as Program builds it) inside the test process, on 127.0.0.1 with the in-memory
 /// desktop. Test projects that need a live broker compile this one file in as a linked source
 /// (<c>&lt;Compile Include="../Shared/InProcessBrokerHost.cs" Link="TestSupport/InProcessBrokerHost.cs" /&gt;</c>),
-/// so they share the start-up without depending on each other.
+/// so they share the start-up without depending on each other. Every host starts with the admin key
+/// <see cref="AdminKey"/> (its key store and credentials file in a temporary folder of its own); channels from
+/// <see cref="CreateChannel"/> send it, or another key.
 /// </summary>
 internal sealed class InProcessBrokerHost : IAsyncDisposable
 {
     /// <summary>Where a host listens unless told otherwise: a port the OS picks.</summary>
     public const string FreePortUrl = "http://127.0.0.1:0";
 
+    /// <summary>The admin key every host accepts (Security:AdminKey), unless the test's settings give their own.</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
     private readonly WebApplication _app;
+    private readonly string _securityFolder;
     private bool _stopped;
 
-    private InProcessBrokerHost(WebApplication app, string address)
+    private InProcessBrokerHost(WebApplication app, string address, string securityFolder)
     {
         _app = app;
         Address = address;
+        _securityFolder = securityFolder;
     }
+
+    /// <summary>The host's key store file (Security:KeysFile).</summary>
+    public string KeysFile => Path.Combine(_securityFolder, "keys.json");
+
+    /// <summary>The host's credentials file (Security:CredentialsFile).</summary>
+    public string CredentialsFile => Path.Combine(_securityFolder, "credentials.json");
 
     /// <summary>The address the host listens on, e.g. "http://127.0.0.1:40123".</summary>
     public string Address { get; }
@@ -55,7 +70,14 @@ internal sealed class InProcessBrokerHost : IAsyncDisposable
     /// <param name="settings">As for <see cref="StartAsync"/>.</param>
     public static async Task<InProcessBrokerHost> StartOnAsync(string url, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
-        string[] args = ["--urls", url, "--Desktop:Kind=InMemory", .. settings.Select(static s => "--" + s)];
+        var securityFolder = Directory.CreateTempSubdirectory("nb-security-").FullName;
+        string[] security =
+        [
+            .. settings.Any(static s => s.StartsWith("Security:AdminKey=", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--Security:AdminKey=" + AdminKey],
+            "--Security:KeysFile=" + Path.Combine(securityFolder, "keys.json"),
+            "--Security:CredentialsFile=" + Path.Combine(securityFolder, "credentials.json"),
+        ];
+        string[] args = ["--urls", url, "--Desktop:Kind=InMemory", .. security, .. settings.Select(static s => "--" + s)];
         var builder = BrokerHost.CreateBuilder(args);
         builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -63,7 +85,30 @@ internal sealed class InProcessBrokerHost : IAsyncDisposable
         var app = BrokerHost.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new InProcessBrokerHost(app, address);
+        return new InProcessBrokerHost(app, address, securityFolder);
+    }
+
+    /// <summary>A channel to this host whose calls carry <paramref name="key"/> as a bearer token (null: no credentials).</summary>
+    public GrpcChannel CreateChannel(string? key = AdminKey) => CreateChannel(Address, key);
+
+    /// <summary>A channel to <paramref name="address"/> whose calls carry <paramref name="key"/> as a bearer token (null: no credentials).</summary>
+    public static GrpcChannel CreateChannel(string address, string? key = AdminKey)
+    {
+        if (key is null)
+        {
+            return GrpcChannel.ForAddress(address);
+        }
+
+        var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("authorization", "Bearer " + key);
+            return Task.CompletedTask;
+        });
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, bearer),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     }
 
     /// <summary>Stops the host the way a shutdown does (open streams end with BROKER_STOPPING); once.</summary>
@@ -81,6 +126,14 @@ internal sealed class InProcessBrokerHost : IAsyncDisposable
     {
         await StopAsync();
         await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_securityFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind holds only this host's test keys.
+        }
     }
 
     /// <summary>A host lifetime that leaves the test process's Ctrl+C / SIGTERM alone.</summary>

@@ -11,6 +11,8 @@ internal sealed class GlobalOptions
 
     public const string AddressVariable = "NOTIFY_ADDRESS";
 
+    public const string KeyVariable = "NOTIFY_KEY";
+
     public GlobalOptions()
     {
         Address = new Option<string>("--address", "-a")
@@ -34,6 +36,14 @@ internal sealed class GlobalOptions
             },
         };
 
+        Key = new Option<string?>("--key", "-k")
+        {
+            Description = $"The API key (or JWT) to call with. Default: ${KeyVariable}, else, for a broker on this machine, the key a local broker wrote to the per-user credentials file.",
+            HelpName = "key",
+            Recursive = true,
+            DefaultValueFactory = static _ => Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+        };
+
         Deadline = ValueParsers.DurationOption("--deadline", "The deadline of each call (gRPC deadline); none by default. Subscriptions have none");
         Deadline.Recursive = true;
 
@@ -46,6 +56,8 @@ internal sealed class GlobalOptions
 
     public Option<string> Address { get; }
 
+    public Option<string?> Key { get; }
+
     public Option<TimeSpan?> Deadline { get; }
 
     public Option<bool> Json { get; }
@@ -53,6 +65,7 @@ internal sealed class GlobalOptions
     public void AddTo(Command root)
     {
         root.Add(Address);
+        root.Add(Key);
         root.Add(Deadline);
         root.Add(Json);
     }
@@ -60,5 +73,5 @@ internal sealed class GlobalOptions
     public string AddressOf(ParseResult parseResult) => parseResult.GetValue(Address) ?? DefaultAddress;
 
     public NotifierClient CreateClient(ParseResult parseResult) =>
-        new(AddressOf(parseResult), new NotifierClientOptions { CallTimeout = parseResult.GetValue(Deadline) });
+        new(AddressOf(parseResult), new NotifierClientOptions { CallTimeout = parseResult.GetValue(Deadline), ApiKey = parseResult.GetValue(Key) });
 }

@@ -4,4 +4,5 @@ namespace NotifyBroker.Core.Aliases;
 /// <param name="Name">The alias as first spelled.</param>
 /// <param name="Registered">Added with AddAlias and not deleted since.</param>
 /// <param name="Holders">How many open subscriptions hold it.</param>
-public sealed record AliasEntry(string Name, bool Registered, int Holders);
+/// <param name="Owner">The id of the identity that added or holds it.</param>
+public sealed record AliasEntry(string Name, bool Registered, int Holders, string Owner);

@@ -36,9 +36,9 @@ internal sealed class SendOperation
     {
         ArgumentNullException.ThrowIfNull(request);
         var send = _policy.Validate(request);
-        if (_aliases.Exists(send.MsgName))
+        if (_aliases.OwnerOf(send.MsgName) is { } owner)
         {
-            return ValueTask.FromResult(PublishToAlias(send));
+            return ValueTask.FromResult(PublishToAlias(send, owner));
         }
 
         if (_desktop.Capabilities == DesktopCapabilities.None)
@@ -49,11 +49,11 @@ internal sealed class SendOperation
         return SendToSessionAsync(send, cancellationToken);
     }
 
-    private BrokerSendResult PublishToAlias(ValidSend send)
+    private BrokerSendResult PublishToAlias(ValidSend send, string owner)
     {
-        // Counted just before publishing: the subscriptions open at the moment of sending.
-        var recipients = _audience.CountFor(send.MsgName);
-        var body = new AliasMessageBody(send.FromName, send.MsgName, send.Text, _brokerName);
+        // Counted just before publishing: the subscriptions open at the moment of sending that may see it.
+        var recipients = _audience.CountFor(send.MsgName, owner);
+        var body = new AliasMessageBody(send.FromName, send.MsgName, send.Text, _brokerName, owner);
         var published = _engine.Publish(body, TraceContext.FromCurrentActivity());
         BrokerTelemetry.AliasMessages.Add(1);
         return new BrokerSendResult(SendPath.Alias, recipients, published.Position, 0);

@@ -2,6 +2,7 @@ using NotifyBroker.Core.Aliases;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Engine;
 using NotifyBroker.Core.Errors;
+using NotifyBroker.Core.Security;
 using NotifyBroker.Core.Subscriptions;
 
 namespace NotifyBroker.Core.Operations;
@@ -27,11 +28,13 @@ internal sealed class SubscribeOperation
     public Subscription Open(SubscriptionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var filter = BuildFilter(request);
+        var caller = request.Caller ?? Caller.Operator;
+        var filter = BuildFilter(request, caller);
         var start = ToStart(request);
+        _aliases.EnsureMayFilter(request.Aliases, caller);
 
         // Hold aliases first: once Subscribe returns, a Send to them must reach this subscription.
-        var lease = _aliases.Hold(request.HoldAliases);
+        var lease = _aliases.Hold(request.HoldAliases, caller);
         IDisposable? membership = null;
         try
         {
@@ -47,8 +50,19 @@ internal sealed class SubscribeOperation
         }
     }
 
-    private EventFilter BuildFilter(SubscriptionRequest request)
+    private EventFilter BuildFilter(SubscriptionRequest request, Caller caller)
     {
+        var windowFilters = request.MessageIds.Count + request.MessageRanges.Count + request.RegisteredNames.Count;
+        if (windowFilters > 0 && !caller.Has(BrokerScopes.Subscribe))
+        {
+            throw BrokerException.MissingScope(BrokerScopes.Subscribe, "Window messages need the scope notify:subscribe.");
+        }
+
+        if (request.HoldAliases.Count > 0 && !caller.Has(BrokerScopes.Aliases))
+        {
+            throw BrokerException.MissingScope(BrokerScopes.Aliases, "Holding aliases needs the scope notify:aliases.");
+        }
+
         var entries = request.MessageIds.Count + request.MessageRanges.Count + request.RegisteredNames.Count +
             request.Aliases.Count + request.HoldAliases.Count;
         if (entries > _maxFilterEntries)
@@ -72,7 +86,10 @@ internal sealed class SubscribeOperation
         }
 
         var aliases = request.Aliases.Concat(request.HoldAliases).Select(static a => AliasName.Validate(a)).ToArray();
-        return entries == 0 ? EventFilter.All : new EventFilter(request.MessageIds, request.MessageRanges, request.RegisteredNames, aliases);
+        var visibility = EventVisibility.For(caller);
+        return entries == 0 && visibility == EventVisibility.Everything
+            ? EventFilter.All
+            : new EventFilter(request.MessageIds, request.MessageRanges, request.RegisteredNames, aliases, visibility);
     }
 
     private static SubscriptionStart ToStart(SubscriptionRequest request) => (request.After, request.Since) switch

@@ -5,7 +5,8 @@ namespace NotifyBroker.Core.Subscriptions;
 /// <summary>
 /// Which events a subscription wants: an event passes when it matches any entry; a filter with no entries passes
 /// everything. Window messages match by id, id range or registered name; alias messages match by alias. Names
-/// compare case-insensitively, as Win32 atoms and message aliases do.
+/// compare case-insensitively, as Win32 atoms and message aliases do. Before any entry, the subscriber's
+/// <see cref="EventVisibility"/> decides what it may see at all.
 /// </summary>
 /// <remarks>
 /// Entries live in small arrays scanned linearly: filters are short (the broker caps them), a scan of a few
@@ -22,8 +23,10 @@ public sealed class EventFilter
         IEnumerable<uint>? messageIds = null,
         IEnumerable<MessageRange>? ranges = null,
         IEnumerable<string>? registeredNames = null,
-        IEnumerable<string>? aliases = null)
+        IEnumerable<string>? aliases = null,
+        EventVisibility? visibility = null)
     {
+        Visibility = visibility ?? EventVisibility.Everything;
         _messageIds = messageIds?.Distinct().ToArray() ?? [];
         _ranges = ranges?.ToArray() ?? [];
         _registeredNames = registeredNames?.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() ?? [];
@@ -33,7 +36,10 @@ public sealed class EventFilter
     /// <summary>The filter that passes every event.</summary>
     public static EventFilter All { get; } = new();
 
-    /// <summary>True when the filter has no entries and so passes everything.</summary>
+    /// <summary>What the subscriber may see at all.</summary>
+    public EventVisibility Visibility { get; }
+
+    /// <summary>True when the filter has no entries and so passes everything its <see cref="Visibility"/> allows.</summary>
     public bool IsEmpty => _messageIds.Length == 0 && _ranges.Length == 0 && _registeredNames.Length == 0 && _aliases.Length == 0;
 
     /// <summary>The aliases the filter names (distinct, case-insensitively).</summary>
@@ -41,6 +47,11 @@ public sealed class EventFilter
 
     public bool Matches(EventBody body)
     {
+        if (!Visibility.Sees(body))
+        {
+            return false;
+        }
+
         if (IsEmpty)
         {
             return true;

@@ -1,9 +1,13 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
 using NotifyBroker.Server.Mapping;
+using NotifyBroker.Server.Security;
+using NotifyBroker.Server.Security.RateLimiting;
 
 namespace NotifyBroker.Server.Notifier;
 
@@ -11,9 +15,11 @@ namespace NotifyBroker.Server.Notifier;
 /// notify.v1.Notifier on the generated <see cref="Contracts.V1.Notifier.NotifierBase"/>: each RPC maps its request to
 /// the core and the core's answer back. A core failure (a Win32/NERR code) becomes its status in
 /// <see cref="BrokerErrorInterceptor"/>. Subscribe is bound apart (<see cref="NotifierBinding"/>,
-/// <see cref="SerializedSubscribe"/>), so that every stream writes each event's shared bytes.
+/// <see cref="SerializedSubscribe"/>), so that every stream writes each event's shared bytes. Each RPC needs its
+/// scope (ASP.NET Core authorization) and passes the caller to the core, which applies the rest of the policy.
 /// </summary>
 [BindServiceMethod(typeof(NotifierBinding), nameof(NotifierBinding.BindService))]
+[EnableRateLimiting(NotifyRateLimits.Calls)]
 internal sealed class NotifierService : Contracts.V1.Notifier.NotifierBase
 {
     private static readonly AddAliasReply Added = new();
@@ -29,40 +35,45 @@ internal sealed class NotifierService : Contracts.V1.Notifier.NotifierBase
     }
 
     /// <summary>NetMessageBufferSend.</summary>
+    [Authorize(ScopePolicies.Send)]
     public override async Task<SendReply> Send(SendRequest request, ServerCallContext context)
     {
-        var result = await _broker.SendAsync(RequestMapping.ToCore(request), context.CancellationToken).ConfigureAwait(false);
+        var result = await _broker.SendAsync(RequestMapping.ToCore(request) with { Caller = context.CallerOf() }, context.CancellationToken).ConfigureAwait(false);
         return RequestMapping.ToContract(result);
     }
 
     /// <summary>BroadcastSystemMessageEx.</summary>
+    [Authorize(ScopePolicies.Broadcast)]
     public override async Task<BroadcastReply> Broadcast(BroadcastRequest request, ServerCallContext context)
     {
-        var result = await _broker.BroadcastAsync(RequestMapping.ToCore(request), context.CancellationToken).ConfigureAwait(false);
+        var result = await _broker.BroadcastAsync(RequestMapping.ToCore(request) with { Caller = context.CallerOf() }, context.CancellationToken).ConfigureAwait(false);
         return RequestMapping.ToContract(result);
     }
 
     /// <summary>NetMessageNameAdd.</summary>
+    [Authorize(ScopePolicies.Aliases)]
     public override Task<AddAliasReply> AddAlias(AddAliasRequest request, ServerCallContext context)
     {
-        _broker.AddAlias(request.ServerName, request.Name);
+        _broker.AddAlias(request.ServerName, request.Name, context.CallerOf());
         return Task.FromResult(Added);
     }
 
     /// <summary>NetMessageNameDel.</summary>
+    [Authorize(ScopePolicies.Aliases)]
     public override Task<DeleteAliasReply> DeleteAlias(DeleteAliasRequest request, ServerCallContext context)
     {
-        _broker.DeleteAlias(request.ServerName, request.Name);
+        _broker.DeleteAlias(request.ServerName, request.Name, context.CallerOf());
         return Task.FromResult(Deleted);
     }
 
-    /// <summary>NetMessageNameEnum.</summary>
+    /// <summary>NetMessageNameEnum: the caller's own aliases (an admin's: all of them).</summary>
+    [Authorize(ScopePolicies.Aliases)]
     public override Task<ListAliasesReply> ListAliases(ListAliasesRequest request, ServerCallContext context)
     {
         var reply = new ListAliasesReply();
-        foreach (var alias in _broker.ListAliases(request.ServerName))
+        foreach (var alias in _broker.ListAliases(request.ServerName, context.CallerOf()))
         {
-            reply.Aliases.Add(new AliasInfo { Name = alias.Name, Registered = alias.Registered, Holders = (uint)Math.Max(0, alias.Holders) });
+            reply.Aliases.Add(new AliasInfo { Name = alias.Name, Registered = alias.Registered, Holders = (uint)Math.Max(0, alias.Holders), Owner = alias.Owner });
         }
 
         return Task.FromResult(reply);

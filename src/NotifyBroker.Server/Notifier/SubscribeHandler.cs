@@ -7,6 +7,7 @@ using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Subscriptions;
 using NotifyBroker.Server.Errors;
 using NotifyBroker.Server.Mapping;
+using NotifyBroker.Server.Security;
 
 namespace NotifyBroker.Server.Notifier;
 
@@ -57,7 +58,7 @@ internal sealed class SubscribeHandler
         // Not an async method: the pump's state machine is the only one this stream keeps (an idle stream costs
         // memory for as long as it stays open). The pump disposes the subscription when the stream ends, however
         // it ends, which releases its held aliases.
-        var subscription = _broker.Subscribe(RequestMapping.ToCore(request));
+        var subscription = _broker.Subscribe(RequestMapping.ToCore(request) with { Caller = context.CallerOf() });
         try
         {
             var pump = new SubscriptionPump(

@@ -1,5 +1,9 @@
 using Grpc.AspNetCore.Server.Model;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using NotifyBroker.Server.Security;
+using NotifyBroker.Server.Security.RateLimiting;
 
 namespace NotifyBroker.Server.Notifier;
 
@@ -13,6 +17,10 @@ internal sealed class SubscribeMethodProvider : IServiceMethodProvider<NotifierS
         var metadata = new List<object>(typeof(NotifierService).GetCustomAttributes(inherit: true))
         {
             new HttpMethodMetadata(["POST"], acceptCorsPreflight: true),
+
+            // After the service's own: the last rate limiting policy on an endpoint is the one that applies.
+            new AuthorizeAttribute(ScopePolicies.Subscribe),
+            new EnableRateLimitingAttribute(NotifyRateLimits.Streams),
         };
         context.AddServerStreamingMethod(
             SerializedSubscribe.Method,

@@ -33,7 +33,7 @@ public sealed class BrokerFixture : IAsyncLifetime
     private async Task StartOnAsync(string url)
     {
         _host = await InProcessBrokerHost.StartOnAsync(url);
-        Client = new NotifierClient(_host.Address);
+        Client = new NotifierClient(_host.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,7 @@
 using NotifyBroker.Contracts.V1;
 using Grpc.Core;
 using NotifyBroker.Tests.Shared;
+using NotifyBroker.Client;
 
 namespace NotifyBroker.Client.Tests.Calls;
 
@@ -13,7 +14,7 @@ public sealed class UnaryCallTests
     public async Task Alias_requests_carry_their_server_name_to_the_broker()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         const string Elsewhere = "ELSEWHERE";
 
         var add = await Assert.ThrowsAsync<NotifyException>(() => client.AddAliasAsync(new AddAliasRequest { ServerName = Elsewhere, Name = "pager" }));
@@ -36,7 +37,7 @@ public sealed class UnaryCallTests
     public async Task A_call_without_its_own_deadline_gets_the_clients_call_timeout()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { CallTimeout = TimeSpan.Zero });
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey, CallTimeout = TimeSpan.Zero });
 
         var byToken = await Assert.ThrowsAsync<NotifyException>(() => client.ListAliasesAsync(new ListAliasesRequest()));
         var byOptions = await Assert.ThrowsAsync<NotifyException>(() => client.ListAliasesAsync(new ListAliasesRequest(), new CallOptions()));
@@ -49,8 +50,8 @@ public sealed class UnaryCallTests
     public async Task A_per_call_deadline_overrides_the_clients_call_timeout()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var expiring = new NotifierClient(broker.Address, new NotifierClientOptions { CallTimeout = TimeSpan.Zero });
-        using var patient = new NotifierClient(broker.Address);
+        using var expiring = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey, CallTimeout = TimeSpan.Zero });
+        using var patient = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
 
         // DateTime.MaxValue is "no deadline"; a later deadline than the client's also wins.
         await expiring.AddAliasAsync(new AddAliasRequest { Name = "ops" }, new CallOptions(deadline: DateTime.MaxValue));
@@ -66,7 +67,7 @@ public sealed class UnaryCallTests
     public async Task A_call_cancelled_through_its_options_ends_with_a_cancellation_not_a_broker_error()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 

@@ -45,7 +45,7 @@ public sealed class ClientRegistrationTests
     public async Task A_client_over_a_callers_channel_or_call_invoker_reaches_the_broker_and_leaves_the_channel_open()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var channel = GrpcChannel.ForAddress(broker.Address);
+        using var channel = InProcessBrokerHost.CreateChannel(broker.Address);
         var seen = new MethodRecorder();
 
         using (var overChannel = new NotifierClient(channel))

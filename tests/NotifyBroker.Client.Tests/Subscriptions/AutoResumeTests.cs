@@ -3,6 +3,7 @@ using NotifyBroker.Client.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
 using Grpc.Core;
 using NotifyBroker.Tests.Shared;
+using NotifyBroker.Client;
 
 namespace NotifyBroker.Client.Tests.Subscriptions;
 
@@ -24,7 +25,7 @@ public sealed class AutoResumeTests
     {
         const int Messages = 200;
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await client.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
@@ -58,7 +59,7 @@ public sealed class AutoResumeTests
         // (64 KiB), Kestrel's response buffer and the broker's queue of 8 together hold a fraction of them.
         const int Messages = 600;
         await using var broker = await InProcessBrokerHost.StartAsync("Broker:SubscriberQueueCapacity=8");
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await client.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
@@ -94,8 +95,8 @@ public sealed class AutoResumeTests
         const int Messages = 150;
         await using var broker = await InProcessBrokerHost.StartAsync();
         await using var proxy = new DroppingProxy(new Uri(broker.Address));
-        using var sender = new NotifierClient(broker.Address);
-        using var subscriber = new NotifierClient(proxy.Address.ToString());
+        using var sender = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
+        using var subscriber = new NotifierClient(proxy.Address.ToString(), new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await sender.AddAliasAsync("feed");
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
@@ -122,7 +123,7 @@ public sealed class AutoResumeTests
     public async Task Without_auto_resume_the_first_disconnect_ends_the_enumeration_with_its_resume_position()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var options = new SubscriptionOptions { AutoResume = false };
@@ -145,7 +146,7 @@ public sealed class AutoResumeTests
     public async Task Errors_that_a_resubscribe_cannot_cure_are_thrown_at_once()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         var reconnects = new List<SubscriptionReconnect>();
         using var timeout = new CancellationTokenSource(Patience);
 

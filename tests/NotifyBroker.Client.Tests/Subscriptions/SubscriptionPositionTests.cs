@@ -1,5 +1,6 @@
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Tests.Shared;
+using NotifyBroker.Client;
 
 namespace NotifyBroker.Client.Tests.Subscriptions;
 
@@ -12,7 +13,7 @@ public sealed class SubscriptionPositionTests
     public async Task ResumeAfter_follows_the_yielded_events_and_a_new_subscription_after_it_continues_without_a_gap()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var subscription = client.SubscribeAsync(new SubscribeRequest { Aliases = { "feed" } }, timeout.Token);
@@ -53,7 +54,7 @@ public sealed class SubscriptionPositionTests
     public async Task After_a_reconnect_StreamRequest_is_the_resume_that_the_new_Open_answers()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var options = new SubscriptionOptions { InitialBackoff = TimeSpan.FromMilliseconds(10), MaxReconnectAttempts = 50 };
@@ -80,7 +81,7 @@ public sealed class SubscriptionPositionTests
     public async Task A_subscription_is_enumerated_one_at_a_time_and_each_enumeration_starts_from_the_original_request()
     {
         await using var broker = await InProcessBrokerHost.StartAsync();
-        using var client = new NotifierClient(broker.Address);
+        using var client = new NotifierClient(broker.Address, new NotifierClientOptions { ApiKey = InProcessBrokerHost.AdminKey });
         await client.AddAliasAsync("feed");
         using var timeout = new CancellationTokenSource(Patience);
         var subscription = client.SubscribeAsync(new SubscribeRequest { Aliases = { "feed" } }, timeout.Token);

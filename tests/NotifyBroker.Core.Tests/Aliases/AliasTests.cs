@@ -49,7 +49,7 @@ public class AliasTests
         using var second = test.Broker.Subscribe(new SubscriptionRequest { HoldAliases = ["PAGER"] });
 
         Assert.Equal(
-            [new AliasEntry("audit", true, 0), new AliasEntry("Ops", true, 1), new AliasEntry("pager", false, 2)],
+            [new AliasEntry("audit", true, 0, "operator"), new AliasEntry("Ops", true, 1, "operator"), new AliasEntry("pager", false, 2, "operator")],
             test.Broker.ListAliases(null));
     }
 
@@ -63,7 +63,7 @@ public class AliasTests
         subscription.Dispose();
         subscription.Dispose();
 
-        Assert.Equal([new AliasEntry("ops", true, 0)], test.Broker.ListAliases(null));
+        Assert.Equal([new AliasEntry("ops", true, 0, "operator")], test.Broker.ListAliases(null));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class AliasTests
         var holder = test.Broker.Subscribe(new SubscriptionRequest { HoldAliases = ["ops"] });
 
         test.Broker.DeleteAlias(null, "ops");
-        Assert.Equal([new AliasEntry("ops", false, 1)], test.Broker.ListAliases(null));
+        Assert.Equal([new AliasEntry("ops", false, 1, "operator")], test.Broker.ListAliases(null));
 
         holder.Dispose();
         Assert.Empty(test.Broker.ListAliases(null));

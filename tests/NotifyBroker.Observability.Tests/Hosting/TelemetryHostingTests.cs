@@ -11,6 +11,7 @@ using TracerProvider = OpenTelemetry.Trace.TracerProvider;
 using NotifyBroker.Observability.Tests.TestSupport;
 using NotifyBroker.Server.Observability;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Observability.Tests.Hosting;
 
@@ -46,7 +47,7 @@ public sealed class TelemetryHostingTests
             "OTEL_TRACES_SAMPLER=always_on");
 
         // A caller whose trace is not sampled (flags 00): only the configured sampler makes the broker record it.
-        using var untraced = GrpcChannel.ForAddress(broker.Address);
+        using var untraced = InProcessBrokerHost.CreateChannel(broker.Address);
         var notSampledTrace = ActivityTraceId.CreateRandom().ToHexString();
         var headers = new Metadata { { "traceparent", $"00-{notSampledTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-00" } };
         await new Notifier.NotifierClient(untraced).ListAliasesAsync(new ListAliasesRequest(), headers);

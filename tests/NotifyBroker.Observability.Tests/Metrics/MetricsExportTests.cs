@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using NotifyBroker.Contracts.Observability;
 using NotifyBroker.Observability.Tests.Otlp.Metrics;
 using NotifyBroker.Observability.Tests.TestSupport;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Observability.Tests.Metrics;
 
@@ -14,7 +15,7 @@ public sealed class MetricsExportTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(OtlpProtocol.Grpc);
         await using var broker = await TracedBroker.StartAsync(receiver);
-        using var subscriberChannel = GrpcChannel.ForAddress(broker.Address);
+        using var subscriberChannel = InProcessBrokerHost.CreateChannel(broker.Address);
         using (var stream = EventStreams.Subscribe(subscriberChannel, new SubscribeRequest { HoldAliases = { "ops" }, RegisteredNames = { "NotifyBroker.Metered" } }))
         {
             await stream.OpenAsync();

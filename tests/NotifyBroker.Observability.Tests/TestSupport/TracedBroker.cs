@@ -26,7 +26,7 @@ internal sealed class TracedBroker : IAsyncDisposable
     private TracedBroker(InProcessBrokerHost host)
     {
         _host = host;
-        Channel = GrpcChannel.ForAddress(host.Address);
+        Channel = InProcessBrokerHost.CreateChannel(host.Address);
         Client = new NotifierClient(Channel);
         Grpc = new Notifier.NotifierClient(Channel.Intercept(new RpcClientTelemetryInterceptor(host.Address)));
     }

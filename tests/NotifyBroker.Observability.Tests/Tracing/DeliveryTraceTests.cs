@@ -4,6 +4,7 @@ using NotifyBroker.Contracts.Observability;
 using NotifyBroker.Observability.Tests.TestSupport;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
 using SpanStatusCode = NotifyBroker.Observability.Tests.Otlp.Trace.Status.Types.StatusCode;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Observability.Tests.Tracing;
 
@@ -21,7 +22,7 @@ public sealed class DeliveryTraceTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(OtlpProtocol.Grpc);
         await using var broker = await TracedBroker.StartAsync(receiver);
-        using var subscriberChannel = GrpcChannel.ForAddress(broker.Address);
+        using var subscriberChannel = InProcessBrokerHost.CreateChannel(broker.Address);
         var stream = EventStreams.Subscribe(subscriberChannel, new SubscribeRequest { RegisteredNames = { "NotifyBroker.Traced" } });
         await stream.OpenAsync();
 
@@ -77,7 +78,7 @@ public sealed class DeliveryTraceTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(OtlpProtocol.Grpc);
         await using var broker = await TracedBroker.StartAsync(receiver);
-        using var subscriberChannel = GrpcChannel.ForAddress(broker.Address);
+        using var subscriberChannel = InProcessBrokerHost.CreateChannel(broker.Address);
         using var stream = EventStreams.Subscribe(subscriberChannel, new SubscribeRequest { HoldAliases = { "ops" } });
         await stream.OpenAsync();
 
@@ -100,7 +101,7 @@ public sealed class DeliveryTraceTests
         var broker = await TracedBroker.StartAsync(receiver, "OTEL_BSP_SCHEDULE_DELAY=600000");
         await using (broker)
         {
-            using var subscriberChannel = GrpcChannel.ForAddress(broker.Address);
+            using var subscriberChannel = InProcessBrokerHost.CreateChannel(broker.Address);
             using var stream = EventStreams.Subscribe(subscriberChannel, new SubscribeRequest());
             await stream.OpenAsync();
             await broker.StopAsync();

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using NotifyBroker.Observability.Tests.TestSupport;
 using static NotifyBroker.Observability.Tests.Otlp.Trace.Span.Types;
 using ContractEvent = NotifyBroker.Contracts.V1.Event;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Observability.Tests.Tracing;
 
@@ -21,7 +22,7 @@ public sealed class GrpcJsTraceTests
         await using var broker = await TracedBroker.StartAsync(receiver);
 
         // The C# subscriber: holds the alias grpc-js sends to, and listens for the message it broadcasts.
-        using var subscriberChannel = GrpcChannel.ForAddress(broker.Address);
+        using var subscriberChannel = InProcessBrokerHost.CreateChannel(broker.Address);
         using var stream = EventStreams.Subscribe(subscriberChannel, new SubscribeRequest
         {
             HoldAliases = { "js-ops" },

@@ -1,3 +1,4 @@
+using NotifyBroker.Tests.Shared;
 using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -21,7 +22,13 @@ public sealed class AbruptDisconnectTests
         await using var host = await BrokerTestHost.StartAsync();
         await host.Client.AddAliasAsync("feed");
         var connections = new List<Socket>();
-        var channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { HttpHandler = RawGrpc.CapturingHandler(connections), DisposeHttpClient = true });
+        var channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions
+        {
+            HttpHandler = RawGrpc.CapturingHandler(connections),
+            DisposeHttpClient = true,
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, NotifyBroker.Client.Credentials.BrokerChannel.Bearer(InProcessBrokerHost.AdminKey)),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
         var doomed = Streams.Subscribe(new Contracts.V1.Notifier.NotifierClient(channel), new SubscribeRequest { Aliases = { "feed" }, HoldAliases = { "doomed" } });
         try
         {

@@ -20,12 +20,15 @@ internal sealed class BrokerTestHost : IAsyncDisposable
     private BrokerTestHost(InProcessBrokerHost host)
     {
         _host = host;
-        Channel = GrpcChannel.ForAddress(host.Address);
+        Channel = host.CreateChannel();
         Grpc = new Contracts.V1.Notifier.NotifierClient(Channel);
         Client = new NotifierClient(Channel);
     }
 
     public string Address => _host.Address;
+
+    /// <summary>The shared host, for channels with other keys (<see cref="InProcessBrokerHost.CreateChannel(string?)"/>).</summary>
+    public InProcessBrokerHost Host => _host;
 
     public GrpcChannel Channel { get; }
 

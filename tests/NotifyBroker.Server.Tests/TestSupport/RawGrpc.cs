@@ -1,3 +1,4 @@
+using NotifyBroker.Tests.Shared;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
@@ -33,6 +34,7 @@ internal static class RawGrpc
         DefaultRequestVersion = HttpVersion.Version20,
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         Timeout = TimeSpan.FromSeconds(60),
+        DefaultRequestHeaders = { { "authorization", "Bearer " + InProcessBrokerHost.AdminKey } },
     };
 
     /// <summary>A handler that records the sockets it connects.</summary>

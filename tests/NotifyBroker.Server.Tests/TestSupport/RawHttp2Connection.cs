@@ -1,3 +1,4 @@
+using NotifyBroker.Tests.Shared;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
@@ -177,7 +178,8 @@ internal sealed class RawHttp2Connection : IAsyncDisposable
         (":path", path),
         (":authority", Address.Authority),
         ("content-type", "application/grpc"),
-        ("te", "trailers"));
+        ("te", "trailers"),
+        ("authorization", "Bearer " + InProcessBrokerHost.AdminKey));
 
     /// <summary>HEADERS (END_HEADERS, no END_STREAM) opening a gRPC call to <paramref name="path"/> on <paramref name="streamId"/>.</summary>
     public byte[] OpenCall(int streamId, string path) => Frame(Headers, EndHeaders, streamId, GrpcRequestHeaders(path));
