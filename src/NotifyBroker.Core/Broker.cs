@@ -61,8 +61,8 @@ public sealed class Broker : IAsyncDisposable
         _localServer = new LocalServerName(Name);
 
         var audience = new SubscriberAudience();
-        _send = new SendOperation(new SendPolicy(_localServer, desktop.HostName, options.MaxTextLength), _aliases, audience, _engine, desktop, Name);
-        _broadcast = new BroadcastOperation(desktop, new BroadcastPolicy(options.DefaultBroadcastTimeout), time);
+        _send = new SendOperation(new SendPolicy(_localServer, desktop.HostName, Name, options), _aliases, audience, _engine, desktop, Name);
+        _broadcast = new BroadcastOperation(desktop, new BroadcastPolicy(options, time), time);
         _subscribe = new SubscribeOperation(_engine, _aliases, audience, options.SubscriberQueueCapacity, options.MaxFilterEntries);
         _historyTracking = BrokerTelemetry.TrackHistory(_engine);
     }

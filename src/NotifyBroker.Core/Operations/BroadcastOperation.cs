@@ -4,10 +4,14 @@ using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Listening;
 using NotifyBroker.Core.Observability;
 using NotifyBroker.Core.Policy;
+using NotifyBroker.Core.Security;
 
 namespace NotifyBroker.Core.Operations;
 
-/// <summary>Broadcast: validate, resolve the message, and run BroadcastSystemMessageEx on the desktop inside a span.</summary>
+/// <summary>
+/// Broadcast: check it against the broadcast policy for its caller, resolve the message (a registered name within the
+/// caller's quota), and run BroadcastSystemMessageEx on the desktop inside a span.
+/// </summary>
 internal sealed class BroadcastOperation
 {
     private readonly IDesktop _desktop;
@@ -25,9 +29,13 @@ internal sealed class BroadcastOperation
     {
         ArgumentNullException.ThrowIfNull(request);
         var sentAt = _time.GetUtcNow();
-        _policy.ValidateShape(request);
-        var messageId = request.MessageId ?? DesktopCalls.RegisterWindowMessage(_desktop, request.RegisteredName!);
-        var command = _policy.ToCommand(request, messageId);
+        var caller = request.Caller ?? Caller.Operator;
+
+        // The policy decides before the desktop sees anything, the registration of a name included.
+        _policy.Check(request, caller, _desktop.HostName);
+        var messageId = request.MessageId ??
+            _policy.RegisterName(caller, request.RegisteredName!, name => DesktopCalls.RegisterWindowMessage(_desktop, name));
+        var command = _policy.ToCommand(request, caller, messageId);
 
         using var activity = BrokerTelemetry.StartDesktopCall("broadcast");
         if (activity is not null)

@@ -1,29 +1,121 @@
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Errors;
+using NotifyBroker.Core.Security;
 using static NotifyBroker.Core.Desktop.BroadcastFlags;
 
 namespace NotifyBroker.Core.Policy;
 
 /// <summary>
-/// Turns a client's broadcast into a command the desktop can run as is, refusing (ERROR_INVALID_PARAMETER) what
-/// Win32 would refuse or what would be unsafe: unknown BSF/BSM bits, BSF_QUERY with an asynchronous mode, two
-/// asynchronous modes, ids above 0xFFFF, a raw pointer in lParam, a payload the message cannot carry. Pointer
-/// messages are forced to a synchronous send and every command gets an explicit delivery mode.
+/// The one place a Broadcast is checked, for the request's caller, before the desktop sees any of it:
+/// <list type="number">
+/// <item>its shape (ERROR_INVALID_PARAMETER): what Win32 would refuse or what would be unsafe — unknown BSF/BSM bits,
+/// BSF_QUERY with an asynchronous mode, two asynchronous modes, ids above 0xFFFF, a raw pointer in lParam, a payload
+/// the message cannot carry;</item>
+/// <item>who may send it (ERROR_ACCESS_DENIED → PERMISSION_DENIED): notify:broadcast; BSM_ALLDESKTOPS needs
+/// notify:admin; the message must be allowed by <see cref="MessageRules"/> (rules "always_refused" and
+/// "not_allowed", see <see cref="BroadcastPolicyOptions"/>);</item>
+/// <item>its size: the event it would cause must fit <see cref="BrokerOptions.MaxEventBytes"/> (see <see cref="RequestSize"/>);</item>
+/// <item>a message named by registered_name is registered within the caller's quota (<see cref="RegisteredNameQuota"/>,
+/// ERROR_NOT_ENOUGH_QUOTA → RESOURCE_EXHAUSTED).</item>
+/// </list>
+/// Then pointer messages are forced to a synchronous send and every command gets an explicit delivery mode.
 /// </summary>
+/// <remarks>
+/// String bounds: a registered name has 1 to 255 characters (an atom; the desktop refuses more); a Text payload and
+/// WM_COPYDATA's bytes are bounded only by <see cref="BrokerOptions.MaxEventBytes"/>.
+/// </remarks>
 internal sealed class BroadcastPolicy
 {
     /// <summary>SendMessageTimeout's uTimeout is a UINT of milliseconds.</summary>
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly TimeSpan _defaultTimeout;
+    private readonly int _maxEventBytes;
+    private readonly MessageRules _rules;
+    private readonly RegisteredNameQuota _names;
 
-    public BroadcastPolicy(TimeSpan defaultTimeout)
+    public BroadcastPolicy(BrokerOptions options, TimeProvider time)
     {
-        _defaultTimeout = defaultTimeout;
+        _defaultTimeout = options.DefaultBroadcastTimeout;
+        _maxEventBytes = options.MaxEventBytes;
+        _rules = MessageRules.From(options.Policy);
+        _names = new RegisteredNameQuota(options.Policy, time);
+    }
+
+    /// <summary>
+    /// Everything that can be decided without the desktop: shape, scopes, the message (when given by id) and the event
+    /// size. Throws the first failure.
+    /// </summary>
+    public void Check(BrokerBroadcastRequest request, Caller caller, string hostName)
+    {
+        ValidateShape(request);
+        Authorize(request, caller);
+        if (request.MessageId is { } messageId)
+        {
+            ValidateLParam(messageId, request.LParam, request.Payload);
+        }
+        else
+        {
+            // A registered message's lParam is an integer: refuse a payload before the name takes an atom.
+            ValidateLParam(WindowMessages.RegisteredFirst, request.LParam, request.Payload);
+        }
+
+        RequestSize.Ensure(RequestSize.OfBroadcast(request, hostName), _maxEventBytes);
+    }
+
+    /// <summary>Register <paramref name="name"/> for <paramref name="caller"/> within its quota, with <paramref name="register"/>.</summary>
+    public uint RegisterName(Caller caller, string name, Func<string, uint> register) => _names.Register(caller, name, register);
+
+    /// <summary>ERROR_ACCESS_DENIED unless <paramref name="caller"/> may broadcast <paramref name="messageId"/> at all.</summary>
+    public void AuthorizeMessage(Caller caller, uint messageId)
+    {
+        switch (_rules.Classify(messageId))
+        {
+            case MessageClass.AlwaysRefused:
+                throw BrokerException.Denied("always_refused",
+                    $"{MessageNames.Describe(messageId)} is refused for every caller, notify:admin included: it can end windows, " +
+                    "the listener or the session, or is private to a window class. Only the operator's " +
+                    "Broker:Policy:AllowAlwaysRefused can lift it, by name.",
+                    MessageDetails(messageId));
+            case MessageClass.AdminOnly when !caller.IsAdmin:
+                throw BrokerException.Denied("not_allowed",
+                    $"{MessageNames.Describe(messageId)} is outside the default broadcast policy: it needs notify:admin, " +
+                    "or the operator's Broker:Policy:AllowMessages.",
+                    MessageDetails(messageId));
+        }
+    }
+
+    private void Authorize(BrokerBroadcastRequest request, Caller caller)
+    {
+        if (!caller.Has(BrokerScopes.Broadcast))
+        {
+            throw BrokerException.MissingScope(BrokerScopes.Broadcast, $"Broadcast needs the scope {BrokerScopes.Broadcast}.");
+        }
+
+        if ((request.Recipients & BroadcastRecipients.BSM_ALLDESKTOPS) != 0 && !caller.IsAdmin)
+        {
+            throw BrokerException.MissingScope(BrokerScopes.Admin, $"BSM_ALLDESKTOPS reaches every desktop: it needs the scope {BrokerScopes.Admin}.");
+        }
+
+        if (request.MessageId is { } messageId)
+        {
+            AuthorizeMessage(caller, messageId);
+        }
+    }
+
+    private static Dictionary<string, string> MessageDetails(uint messageId)
+    {
+        var details = new Dictionary<string, string> { ["message_id"] = MessageNames.Hex(messageId) };
+        if (MessageNames.NameOf(messageId) is { } name)
+        {
+            details["message_name"] = name;
+        }
+
+        return details;
     }
 
     /// <summary>Validate everything but the message name, which needs the desktop.</summary>
-    public void ValidateShape(BrokerBroadcastRequest request)
+    private static void ValidateShape(BrokerBroadcastRequest request)
     {
         var flags = request.Flags;
         if ((flags & ~All) != 0)
@@ -63,8 +155,11 @@ internal sealed class BroadcastPolicy
     }
 
     /// <summary>Build the command for <paramref name="messageId"/> (resolved from the request).</summary>
-    public BroadcastCommand ToCommand(BrokerBroadcastRequest request, uint messageId)
+    public BroadcastCommand ToCommand(BrokerBroadcastRequest request, Caller caller, uint messageId)
     {
+        // Again for the resolved id: a registered name always resolves into the registered range, but a desktop that
+        // answered otherwise must not open a way around the policy.
+        AuthorizeMessage(caller, messageId);
         ValidateLParam(messageId, request.LParam, request.Payload);
 
         var flags = request.Flags;

@@ -39,13 +39,13 @@ public class ListenerTests
         var other = test.Desktop.CreateWindow("other app", TestBroker.OtherProcess);
         using var subscription = test.Broker.Subscribe(new SubscriptionRequest());
 
-        var ignored = await test.Broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = WM_USER + 1, Flags = BSF_IGNORECURRENTTASK | BSF_POSTMESSAGE });
-        await test.Broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = WM_USER + 2, Flags = BSF_POSTMESSAGE });
+        var ignored = await test.Broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = WM_APP + 1, Flags = BSF_IGNORECURRENTTASK | BSF_POSTMESSAGE });
+        await test.Broker.BroadcastAsync(new BrokerBroadcastRequest { MessageId = WM_APP + 2, Flags = BSF_POSTMESSAGE });
 
         Assert.Equal(1, ignored.Delivered);
         Assert.Equal(2, other.Received.Count);
         var e = Assert.Single(Read.Available(subscription));
-        Assert.Equal(WM_USER + 2, Read.Window(e).MessageId);
+        Assert.Equal(WM_APP + 2, Read.Window(e).MessageId);
     }
 
     [Fact]

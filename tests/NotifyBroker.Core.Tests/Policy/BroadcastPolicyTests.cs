@@ -168,7 +168,7 @@ public sealed class BroadcastPolicyTests : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData(WM_USER + 1)]
+    [InlineData(WM_APP + 1)]
     [InlineData(0xC000u)]
     [InlineData(WM_SETTEXT)]
     public async Task A_payload_on_a_message_that_cannot_carry_one_is_refused(uint message)
@@ -199,10 +199,10 @@ public sealed class BroadcastPolicyTests : IAsyncDisposable
     {
         var window = _desktop.Inner.CreateWindow("w", OtherProcess);
 
-        await _broker.BroadcastAsync(Request(BSF_POSTMESSAGE, message: WM_USER + 5) with { WParam = 3, LParam = -7 });
+        await _broker.BroadcastAsync(Request(BSF_POSTMESSAGE, message: WM_APP + 5) with { WParam = 3, LParam = -7 });
 
         var received = Assert.Single(window.Received);
-        Assert.Equal((WM_USER + 5, 3ul, -7L, DeliveryMode.Posted), (received.MessageId, received.WParam, received.LParam, received.Mode));
+        Assert.Equal((WM_APP + 5, 3ul, -7L, DeliveryMode.Posted), (received.MessageId, received.WParam, received.LParam, received.Mode));
     }
 
     [Fact]

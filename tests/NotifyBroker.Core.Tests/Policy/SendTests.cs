@@ -134,7 +134,8 @@ public class SendTests
         {
             var received = Assert.Single(Read.Available(receiver));
             Assert.Equal(result.Position, received.Position);
-            Assert.Equal(new NotifyBroker.Core.Events.AliasMessageBody(TestBroker.HostName, "Ops", "deploy done", TestBroker.HostName), received.Body);
+            // The alias was added in-process, so the operator owns it.
+            Assert.Equal(new NotifyBroker.Core.Events.AliasMessageBody(TestBroker.HostName, "Ops", "deploy done", TestBroker.HostName, NotifyBroker.Core.Security.Caller.Operator.Id), received.Body);
         }
 
         Assert.Empty(Read.Available(unrelated));
