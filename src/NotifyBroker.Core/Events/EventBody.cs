@@ -43,4 +43,5 @@ public sealed record WindowMessageBody(
     MessageDetail? Detail) : EventBody;
 
 /// <summary>A text message sent to an alias (NetMessageBufferSend).</summary>
-public sealed record AliasMessageBody(string FromName, string Alias, string Text, string ServerName) : EventBody;
+/// <param name="Owner">The id of the identity that owned the alias when the message was sent: only it (or an admin) receives it. Empty: anyone who filters on it.</param>
+public sealed record AliasMessageBody(string FromName, string Alias, string Text, string ServerName, string Owner = "") : EventBody;

@@ -6,7 +6,7 @@ namespace NotifyBroker.Server.Security;
 internal static class BearerToken
 {
     /// <summary>The scheme that picks <see cref="ApiKeyAuthentication"/> or JWT bearer per request.</summary>
-    public const string SelectorScheme = "Bearer";
+    public const string SelectorScheme = "NotifyBearer";
 
     /// <summary>The token, or null when the request has no bearer authorization.</summary>
     public static string? From(HttpRequest request)

@@ -1,3 +1,4 @@
+using NotifyBroker.Tests.Shared;
 using NotifyBroker.Cli.Tests.TestSupport;
 
 namespace NotifyBroker.Cli.Tests.Commands;
@@ -72,7 +73,7 @@ public sealed class GlobalBehaviourTests(BrokerFixture broker) : IClassFixture<B
         int exitCode;
         try
         {
-            exitCode = await NotifyCli.RunAsync(["alias", "list"], stdout, stderr);
+            exitCode = await NotifyCli.RunAsync(["alias", "list", "--key", InProcessBrokerHost.AdminKey], stdout, stderr);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using NotifyBroker.Tests.Shared;
+
 namespace NotifyBroker.Cli.Tests.TestSupport;
 
 /// <summary>What one run of `notify` did.</summary>
@@ -6,7 +8,10 @@ public sealed record CliResult(int ExitCode, LineRecorder Out, LineRecorder Erro
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Out.Text}\nstderr:\n{Error.Text}";
 }
 
-/// <summary>Runs the CLI's entry point in-process, the way a shell would run `notify --address &lt;broker&gt; args...`.</summary>
+/// <summary>
+/// Runs the CLI's entry point in-process, the way a shell would run `notify --address &lt;broker&gt; --key &lt;admin key&gt;
+/// args...` (the credentials-file flow, with no --key, has tests of its own).
+/// </summary>
 public static class NotifyRun
 {
     public static async Task<CliResult> RunAsync(string address, params string[] args)
@@ -14,7 +19,7 @@ public static class NotifyRun
         var stdout = new LineRecorder();
         var stderr = new LineRecorder();
         using var hang = new CancellationTokenSource(LineRecorder.Patience);
-        var exitCode = await NotifyCli.RunAsync(["--address", address, .. args], stdout, stderr, hang.Token);
+        var exitCode = await NotifyCli.RunAsync(["--address", address, "--key", InProcessBrokerHost.AdminKey, .. args], stdout, stderr, hang.Token);
         Assert.False(hang.IsCancellationRequested, "The command did not finish in time.");
         return new CliResult(exitCode, stdout, stderr);
     }
@@ -25,7 +30,7 @@ public static class NotifyRun
         var stdout = new LineRecorder();
         var stderr = new LineRecorder();
         var stop = new CancellationTokenSource();
-        var run = Task.Run(() => NotifyCli.RunAsync(["--address", address, .. args], stdout, stderr, stop.Token));
+        var run = Task.Run(() => NotifyCli.RunAsync(["--address", address, "--key", InProcessBrokerHost.AdminKey, .. args], stdout, stderr, stop.Token));
         return new RunningCli(run, stop, stdout, stderr);
     }
 }

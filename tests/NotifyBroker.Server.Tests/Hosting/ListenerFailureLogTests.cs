@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,6 +7,8 @@ using NotifyBroker.Core.Desktop.InMemory;
 using NotifyBroker.Core.Events;
 using NotifyBroker.Core.Policy;
 using NotifyBroker.Server.Hosting;
+using NotifyBroker.Server.Tests.TestSupport;
+using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Server.Tests.Hosting;
 
@@ -17,9 +18,9 @@ public sealed class ListenerFailureLogTests
     [Fact]
     public async Task A_received_message_that_cannot_be_published_is_logged_as_an_error_with_its_id_and_exception()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         await using var desktop = new FailingNameLookupDesktop();
-        var builder = BrokerHost.CreateBuilder(["--urls", "http://127.0.0.1:0", "--Desktop:Kind=InMemory"]);
+        var builder = BrokerHost.CreateBuilder(["--urls", "http://127.0.0.1:0", "--Desktop:Kind=InMemory", "--Security:AdminKey=" + InProcessBrokerHost.AdminKey]);
         builder.Services.AddSingleton<IDesktop>(desktop);
         builder.Logging.AddProvider(logs);
         await using var app = BrokerHost.Build(builder);
@@ -36,32 +37,6 @@ public sealed class ListenerFailureLogTests
         Assert.Equal(WindowMessageOrigin.BroadcastRpc, entry.State["Origin"]);
         Assert.Contains("0xC123", entry.Message, StringComparison.Ordinal);
         await broker.StopAsync();
-    }
-
-    private sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> State);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<LogEntry> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, Entries);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CapturingLogger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception, values.ToDictionary(static p => p.Key, static p => p.Value)));
-        }
     }
 
     /// <summary>The in-memory desktop, except that naming a received message fails: the listener cannot build the event.</summary>
