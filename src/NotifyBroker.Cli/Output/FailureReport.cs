@@ -1,5 +1,6 @@
 using System.Text;
 using NotifyBroker.Client;
+using NotifyBroker.Contracts.Credentials;
 using Grpc.Core;
 
 namespace NotifyBroker.Cli.Output;
@@ -36,6 +37,17 @@ internal static class FailureReport
         else if (failure.IsSlowConsumer)
         {
             line.Append("this subscriber fell behind and the broker ended its stream (").Append(failure.SymbolicName).Append(").");
+        }
+        else if (failure.StatusCode == StatusCode.Unauthenticated)
+        {
+            // The broker's words say which (no key, or one it does not accept); this says how to give one.
+            line.Append("the broker at ").Append(address).Append(" did not accept the credentials (").Append(failure.SymbolicName ?? "UNAUTHENTICATED")
+                .Append("). Pass --key or set NOTIFY_KEY; a broker on this machine writes its first admin key to ")
+                .Append(LocalCredentials.DefaultPath).Append('.');
+        }
+        else if (failure.StatusCode == StatusCode.PermissionDenied && failure.ErrorInfo?.Metadata.TryGetValue("scope", out var scope) == true)
+        {
+            line.Append("this key lacks the scope ").Append(scope).Append(" (").Append(failure.SymbolicName).Append(").");
         }
         else if (failure.StatusCode == StatusCode.Unavailable)
         {

@@ -68,7 +68,7 @@ public sealed class SecurityOptions
         public bool IsConfigured => SigningKey.Length > 0 || JwksUrl.Length > 0 || Authority.Length > 0;
     }
 
-    /// <summary>Limits per identity (System.Threading.RateLimiting through ASP.NET Core's rate limiter).</summary>
+    /// <summary>Limits per identity (System.Threading.RateLimiting through ASP.NET Core's rate limiter); admin keys are not limited.</summary>
     public sealed class RateLimitOptions
     {
         /// <summary>Unary calls per second, sustained.</summary>

@@ -24,6 +24,17 @@ public static class NotifyRun
         return new CliResult(exitCode, stdout, stderr);
     }
 
+    /// <summary>As <see cref="RunAsync"/>, calling with <paramref name="key"/> instead of the admin key.</summary>
+    public static async Task<CliResult> RunWithKeyAsync(string address, string key, params string[] args)
+    {
+        var stdout = new LineRecorder();
+        var stderr = new LineRecorder();
+        using var hang = new CancellationTokenSource(LineRecorder.Patience);
+        var exitCode = await NotifyCli.RunAsync(["--address", address, "--key", key, .. args], stdout, stderr, hang.Token);
+        Assert.False(hang.IsCancellationRequested, "The command did not finish in time.");
+        return new CliResult(exitCode, stdout, stderr);
+    }
+
     /// <summary>Starts a long-running command (a subscribe tail); stop it with <see cref="RunningCli.StopAsync"/>.</summary>
     public static RunningCli Start(string address, params string[] args)
     {

@@ -11,7 +11,8 @@ namespace NotifyBroker.Server.Security.RateLimiting;
 /// Per-identity limits on ASP.NET Core's rate limiter: a token bucket of unary calls and a count of open Subscribe
 /// streams, each partitioned by the caller's id (so one noisy key cannot starve the others). Over a limit is
 /// RESOURCE_EXHAUSTED with ErrorInfo reason RATE_LIMITED ("limit" = calls or open_streams) and a RetryInfo when the
-/// limiter knows when to retry. Runs after authorization, so every partition is an authenticated identity.
+/// limiter knows when to retry. Runs after authorization, so every partition is an authenticated identity. Admin keys
+/// are not limited.
 /// </summary>
 internal static class NotifyRateLimits
 {
@@ -29,7 +30,7 @@ internal static class NotifyRateLimits
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>(static (limiter, security) =>
         {
             var limits = security.Value.RateLimits;
-            limiter.AddPolicy(Calls, context => RateLimitPartition.GetTokenBucketLimiter(PartitionOf(context), _ => new TokenBucketRateLimiterOptions
+            limiter.AddPolicy(Calls, context => IsAdmin(context) ? Unlimited : RateLimitPartition.GetTokenBucketLimiter(PartitionOf(context), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = Math.Max(1, limits.CallBurst),
                 TokensPerPeriod = Math.Max(1, limits.CallsPerSecond),
@@ -37,7 +38,7 @@ internal static class NotifyRateLimits
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
-            limiter.AddPolicy(Streams, context => RateLimitPartition.GetConcurrencyLimiter(PartitionOf(context), _ => new ConcurrencyLimiterOptions
+            limiter.AddPolicy(Streams, context => IsAdmin(context) ? Unlimited : RateLimitPartition.GetConcurrencyLimiter(PartitionOf(context), _ => new ConcurrencyLimiterOptions
             {
                 PermitLimit = Math.Max(1, limits.OpenStreams),
                 QueueLimit = 0,
@@ -46,7 +47,12 @@ internal static class NotifyRateLimits
         });
     }
 
+    /// <summary>Admins are the operator's own keys (they can revoke every other key anyway): no limit, one shared partition.</summary>
+    private static readonly RateLimitPartition<string> Unlimited = RateLimitPartition.GetNoLimiter("notify:admin");
+
     private static string PartitionOf(HttpContext context) => CallerClaims.ToCaller(context.User)?.Id ?? "";
+
+    private static bool IsAdmin(HttpContext context) => CallerClaims.ToCaller(context.User)?.IsAdmin == true;
 
     private static ValueTask Reject(HttpContext context, RateLimitLease lease)
     {
