@@ -71,7 +71,7 @@ public sealed class NotifierClient : IDisposable
     public Task<SendReply> SendAsync(SendRequest request, CallOptions options) =>
         UnaryAsync(Grpc.SendAsync, request, options);
 
-    /// <summary>NetMessageBufferSend on this broker: <paramref name="text"/> to <paramref name="msgName"/>, from <paramref name="fromName"/> (empty: the broker's host).</summary>
+    /// <summary>NetMessageBufferSend on this broker: <paramref name="text"/> to <paramref name="msgName"/>, from <paramref name="fromName"/> (empty: the caller's own name).</summary>
     public Task<SendReply> SendAsync(string msgName, string text, string fromName = "", CancellationToken cancellationToken = default) =>
         SendAsync(new SendRequest { MsgName = msgName, Text = text, FromName = fromName }, cancellationToken);
 

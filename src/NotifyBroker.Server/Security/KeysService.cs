@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using NotifyBroker.Contracts.V1;
+using NotifyBroker.Server.Errors;
 using NotifyBroker.Server.Security.RateLimiting;
 
 namespace NotifyBroker.Server.Security;
@@ -30,7 +31,7 @@ internal sealed class KeysService : Contracts.V1.Keys.KeysBase
         }
         catch (ArgumentException error)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message.Split(" (Parameter")[0]));
+            throw Refused(StatusCode.InvalidArgument, "INVALID_KEY_REQUEST", error.Message.Split(" (Parameter")[0]);
         }
     }
 
@@ -47,13 +48,16 @@ internal sealed class KeysService : Contracts.V1.Keys.KeysBase
         {
             return _keys.Revoke(request.Id)
                 ? Task.FromResult(Revoked)
-                : throw new RpcException(new Status(StatusCode.NotFound, $"No stored key has the id '{request.Id}'."));
+                : throw Refused(StatusCode.NotFound, "KEY_NOT_FOUND", $"No stored key has the id '{request.Id}'.");
         }
         catch (InvalidOperationException error)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, error.Message));
+            throw Refused(StatusCode.FailedPrecondition, "KEY_FROM_CONFIGURATION", error.Message);
         }
     }
+
+    private static RpcException Refused(StatusCode code, string reason, string message) =>
+        NotifyStatus.Create(code, message, new Google.Rpc.ErrorInfo { Domain = NotifyStatus.Domain, Reason = reason });
 
     private static KeyInfo ToContract(ApiKeyRecord record)
     {
