@@ -16,7 +16,11 @@ public sealed class ClientRegistrationTests
         await using var broker = await InProcessBrokerHost.StartAsync();
         var seen = new MethodRecorder();
         var services = new ServiceCollection();
-        services.AddNotifierClient(o => o.Address = new Uri(broker.Address)).AddInterceptor(() => seen);
+        services.AddNotifierClient(o =>
+        {
+            o.Address = new Uri(broker.Address);
+            o.ApiKey = InProcessBrokerHost.AdminKey;
+        }).AddInterceptor(() => seen);
         await using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<NotifierClient>();

@@ -35,6 +35,7 @@ public sealed class GrpcJsTraceTests
         var nodeSpanId = ActivitySpanId.CreateRandom().ToHexString();
         var output = await NodeTraceClient.RunAsync(
             "--address", new Uri(broker.Address).Authority,
+            "--key", InProcessBrokerHost.AdminKey,
             "--traceparent", $"00-{traceId}-{nodeSpanId}-01",
             "--tracestate", "nodejs=1",
             "--alias", "js-ops",

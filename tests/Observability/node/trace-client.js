@@ -52,6 +52,10 @@ async function main() {
 
   // The trace context of the caller's current span, as an OpenTelemetry propagator would inject it.
   const metadata = new grpc.Metadata();
+  if (args.key) {
+    // The broker's identity: a bearer key, as any gRPC client sends it.
+    metadata.set('authorization', `Bearer ${args.key}`);
+  }
   metadata.set('traceparent', args.traceparent);
   if (args.tracestate) {
     metadata.set('tracestate', args.tracestate);
