@@ -26,6 +26,7 @@ internal sealed class WindowsDesktop : IDesktop
     private readonly ConcurrentDictionary<uint, string> _registeredNames = new();
     private readonly SemaphoreSlim _listenerGate = new(1, 1);
     private ListenerWindow? _listener;
+    private ListenerLostEventArgs? _lost;
 
     public WindowsDesktop(WindowsDesktopOptions options, HostPlatform platform, TimeProvider time, Action<string> log)
     {
@@ -49,6 +50,12 @@ internal sealed class WindowsDesktop : IDesktop
     public string HostName { get; } = Environment.MachineName;
 
     public DesktopCapabilities Capabilities { get; }
+
+    /// <inheritdoc />
+    public bool IsListening => Volatile.Read(ref _listener) is { IsRunning: true };
+
+    /// <inheritdoc />
+    public event EventHandler<ListenerLostEventArgs>? ListenerLost;
 
     public uint RegisterWindowMessage(string name)
     {
@@ -102,6 +109,14 @@ internal sealed class WindowsDesktop : IDesktop
     public async ValueTask<BroadcastOutcome> BroadcastAsync(BroadcastCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (Volatile.Read(ref _lost) is { } lost)
+        {
+            // A broker that hears nothing must not report broadcasts as made (OK with delivered 0 would be a lie).
+            throw new BrokerException(
+                Win32Error.NERR_MsgNotStarted,
+                $"The broker's listener window is gone ({lost.Reason}): the broker hears no window messages and does not broadcast. Restart the broker.");
+        }
+
         BroadcastPlan plan = BroadcastPlan.For(command);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -122,7 +137,7 @@ internal sealed class WindowsDesktop : IDesktop
         await _listenerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_listener is not null)
+            if (_listener is { IsLost: false })
             {
                 throw new InvalidOperationException("The listener window is already running.");
             }
@@ -140,9 +155,21 @@ internal sealed class WindowsDesktop : IDesktop
                 _time,
                 _options.SessionEnding,
                 _options.SessionEndGrace);
-            var listener = new ListenerWindow(sink, _pending, settings, _log);
-            await listener.StartAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            ListenerWindow? listener = null;
+            listener = new ListenerWindow(sink, _pending, settings, _log, lost => OnListenerLost(listener!, lost));
+
+            // Current before it starts, so that a loss reported while it starts is not taken for old news.
+            Volatile.Write(ref _lost, null);
             Volatile.Write(ref _listener, listener);
+            try
+            {
+                await listener.StartAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Volatile.Write(ref _listener, null);
+                throw;
+            }
 
             // Names registered while the window was being made.
             foreach (uint id in _registeredNames.Keys.Where(id => !allowed.Contains(id)))
@@ -169,14 +196,45 @@ internal sealed class WindowsDesktop : IDesktop
 
             await listener.StopAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _listener, null);
-            if (listener.Faults > 0 || listener.Refused > 0)
+            if (listener.Faults > 0 || listener.Refused > 0 || listener.Ignored > 0 || listener.OwnSessionEnds > 0)
             {
-                _log($"Listener stopped: {listener.Forwarded} messages forwarded, {listener.Refused} refused, {listener.Faults} faults.");
+                _log($"Listener stopped: {listener.Forwarded} messages forwarded, {listener.Refused} refused, {listener.Faults} faults, " +
+                     $"{listener.Ignored} attempts to end it ignored, {listener.OwnSessionEnds} session-end messages of the broker's own not acted on.");
             }
         }
         finally
         {
             _listenerGate.Release();
+        }
+    }
+
+    /// <summary>The listener ended without being asked to (on its thread, or on the thread pool for a terminated thread).</summary>
+    private void OnListenerLost(ListenerWindow listener, ListenerLostEventArgs lost)
+    {
+        if (!ReferenceEquals(Volatile.Read(ref _listener), listener))
+        {
+            // An old listener's late news.
+            return;
+        }
+
+        Volatile.Write(ref _lost, lost);
+        EventHandler<ListenerLostEventArgs>? handlers = ListenerLost;
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (EventHandler<ListenerLostEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<ListenerLostEventArgs>>())
+        {
+            try
+            {
+                handler(this, lost);
+            }
+            catch (Exception e)
+            {
+                // Every handler hears of it; none may end the thread that reports it.
+                _log($"A ListenerLost handler failed: {e}");
+            }
         }
     }
 

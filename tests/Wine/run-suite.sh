@@ -2,8 +2,9 @@
 # The Wine suite: the broker's Win32 desktop on real (Wine 8.0) user32, end to end.
 #   1. installs Wine (idempotent) and makes two fresh headless prefixes: one hosts the long-running broker, the
 #      other is for tests that own a whole desktop (they may end its session);
-#   2. publishes NotifyBroker.Server and tests/Win32Helper for win-x64, self-contained;
-#   3. starts the broker under Wine on 127.0.0.1 port 0 and waits (bounded) for its readiness line, which tells its port;
+#   2. publishes NotifyBroker.Server, tests/Win32Helper and tests/Wine/Stranger for win-x64, self-contained;
+#   3. starts the broker under Wine on 127.0.0.1 port 0 with a fresh random admin key (--Security:AdminKey, which the
+#      tests send as "authorization: Bearer <key>") and waits (bounded) for its readiness line, which tells its port;
 #   4. runs the Category=Wine tests of tests/NotifyBroker.Windows.Tests against it (NB_WINE_* tell them where);
 #   5. stops everything it started and appends "wine <passed> <failed>" to $NB_RESULTS.
 # Exits 0 when the tests ran (whatever their outcome); non-zero only when the suite could not run at all.
@@ -45,12 +46,18 @@ dotnet publish "$REPO/src/NotifyBroker.Server/NotifyBroker.Server.csproj" -c Rel
   -o "$WORK/server" -m:1 >>"$LOG" 2>&1 || { say "publishing the server failed (see $LOG)"; exit 1; }
 dotnet publish "$REPO/tests/Win32Helper/Win32Helper.csproj" -c Release -r win-x64 --self-contained \
   -o "$WORK/helper" -m:1 >>"$LOG" 2>&1 || { say "publishing the helper failed (see $LOG)"; exit 1; }
+dotnet publish "$REPO/tests/Wine/Stranger/Stranger.csproj" -c Release -r win-x64 --self-contained \
+  -o "$WORK/stranger" -m:1 >>"$LOG" 2>&1 || { say "publishing the stranger failed (see $LOG)"; exit 1; }
+
+# The broker's admin key for this run only (43 URL-safe characters); never logged.
+NB_WINE_ADMIN_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '=\n' | tr '+/' '-_')"
+export NB_WINE_ADMIN_KEY
 
 # Port 0: the kernel picks the port while the broker holds it, so no other process can take it in between, and the
 # address comes from the broker's own readiness line (on the wine process's stdout), never from someone else's listener.
 say "starting the broker under Wine on 127.0.0.1:0"
 WINEPREFIX="$WORK/prefix-server" wine "$WORK/server/NotifyBroker.Server.exe" --urls "http://127.0.0.1:0" \
-  >"$WORK/server.out" 2>"$WORK/server.err" &
+  "--Security:AdminKey=$NB_WINE_ADMIN_KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 SERVER_URL=""
 deadline=$((SECONDS + NB_WINE_SERVER_START_TIMEOUT_S))
@@ -69,6 +76,7 @@ else
 fi
 
 export NB_WINE_HELPER="$WORK/helper/Win32Helper.exe"
+export NB_WINE_STRANGER="$WORK/stranger/Stranger.exe"
 export NB_WINE_SERVER_EXE="$WORK/server/NotifyBroker.Server.exe"
 export NB_WINE_PREFIX="$WORK/prefix-server"
 export NB_WINE_ISOLATED_PREFIX="$WORK/prefix-isolated"

@@ -44,6 +44,43 @@ public interface IDesktop : IAsyncDisposable
 
     /// <summary>Destroy the listener window; no sink calls happen after this completes.</summary>
     ValueTask StopListeningAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True while the listener window runs: from <see cref="StartListeningAsync"/> until <see cref="StopListeningAsync"/>,
+    /// or until the listener is lost (<see cref="ListenerLost"/>). A desktop that cannot lose its listener may keep the
+    /// default.
+    /// </summary>
+    bool IsListening => true;
+
+    /// <summary>
+    /// Raised once when the listener ends without <see cref="StopListeningAsync"/> having asked it to (its thread
+    /// ended, its window was destroyed, its message loop failed). From then on the broker hears nothing from the
+    /// desktop: <see cref="IsListening"/> is false and <see cref="BroadcastAsync"/> fails with NERR_MsgNotStarted
+    /// until the listener is started again. Raised on whatever thread noticed the loss; handlers must not block.
+    /// Subscribe before <see cref="StartListeningAsync"/>, or check <see cref="IsListening"/> after subscribing.
+    /// </summary>
+    event EventHandler<ListenerLostEventArgs>? ListenerLost
+    {
+        add { }
+        remove { }
+    }
+}
+
+/// <summary>Why a desktop's listener ended without being asked to.</summary>
+public sealed class ListenerLostEventArgs : EventArgs
+{
+    public ListenerLostEventArgs(string reason, Exception? error = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        Reason = reason;
+        Error = error;
+    }
+
+    /// <summary>What ended it, for logs and for the UNAVAILABLE a Broadcast answers from then on.</summary>
+    public string Reason { get; }
+
+    /// <summary>The exception that ended the listener's thread, if one did.</summary>
+    public Exception? Error { get; }
 }
 
 [Flags]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NotifyBroker.Core;
+using NotifyBroker.Core.Desktop;
 
 namespace NotifyBroker.Server.Hosting;
 
@@ -16,10 +17,18 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 /// Starts the broker (its listener window) with the host and stops it first thing on shutdown: health goes
 /// NOT_SERVING and every subscription ends with UNAVAILABLE and its resume position, before Kestrel starts draining
 /// requests (so open streams don't hold shutdown up). Logs the readiness line once Kestrel listens.
+/// If the desktop loses its listener while the host runs (<see cref="IDesktop.ListenerLost"/>), health goes
+/// NOT_SERVING for good and the loss is logged as an error: the broker hears nothing from the desktop any more (and the
+/// desktop answers every Broadcast UNAVAILABLE), so a supervisor watching health should restart it. The host itself
+/// keeps running: Send and aliases still work, and open streams keep their positions for a resume elsewhere.
 /// </summary>
-internal sealed class BrokerLifecycle : IHostedLifecycleService
+internal sealed partial class BrokerLifecycle : IHostedLifecycleService
 {
     private readonly Broker _broker;
+    private readonly IDesktop _desktopPort;
+    private readonly Lock _healthGate = new();
+    private ListenerLostEventArgs? _listenerLost;
+    private bool _subscribed;
     private readonly HealthServiceImpl _health;
     private readonly EndpointDataSource _endpoints;
     private readonly IServer _server;
@@ -28,6 +37,7 @@ internal sealed class BrokerLifecycle : IHostedLifecycleService
 
     public BrokerLifecycle(
         Broker broker,
+        IDesktop desktopPort,
         HealthServiceImpl health,
         EndpointDataSource endpoints,
         IServer server,
@@ -35,6 +45,7 @@ internal sealed class BrokerLifecycle : IHostedLifecycleService
         ILogger<BrokerLifecycle> logger)
     {
         _broker = broker;
+        _desktopPort = desktopPort;
         _health = health;
         _endpoints = endpoints;
         _server = server;
@@ -42,14 +53,30 @@ internal sealed class BrokerLifecycle : IHostedLifecycleService
         _logger = logger;
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => _broker.StartAsync(cancellationToken).AsTask();
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        // Before the listener starts, so that no loss goes unheard.
+        _desktopPort.ListenerLost += OnListenerLost;
+        _subscribed = true;
+        return _broker.StartAsync(cancellationToken).AsTask();
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        // Every mapped service, and the server as a whole (""), serves from now until shutdown begins.
-        SetHealth(ServingStatus.Serving);
+        // Every mapped service, and the server as a whole (""), serves from now until shutdown begins, unless the
+        // listener is lost (before now, or at any moment later).
+        lock (_healthGate)
+        {
+            if (_listenerLost is null && !_desktopPort.IsListening)
+            {
+                _listenerLost = new ListenerLostEventArgs("it was not running when the host started");
+                ListenerLostLog(_logger, _listenerLost.Reason, null);
+            }
+
+            SetHealth(_listenerLost is null ? ServingStatus.Serving : ServingStatus.NotServing);
+        }
 
         var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         ServerLog.Ready(_logger, string.Join(", ", addresses), _broker.Name, _desktop.Value.Resolve().ToString(), _broker.Epoch);
@@ -59,9 +86,34 @@ internal sealed class BrokerLifecycle : IHostedLifecycleService
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         ServerLog.Stopping(_logger);
-        SetHealth(ServingStatus.NotServing);
+        lock (_healthGate)
+        {
+            SetHealth(ServingStatus.NotServing);
+        }
+
         await _broker.StopAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Raised by the desktop, on its own thread: turn health NOT_SERVING at once and for good.</summary>
+    private void OnListenerLost(object? sender, ListenerLostEventArgs lost)
+    {
+        lock (_healthGate)
+        {
+            if (_listenerLost is not null)
+            {
+                return;
+            }
+
+            _listenerLost = lost;
+            SetHealth(ServingStatus.NotServing);
+        }
+
+        ListenerLostLog(_logger, lost.Reason, lost.Error);
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error,
+        Message = "The desktop's listener is lost ({Reason}): health is NOT_SERVING and Broadcast answers UNAVAILABLE until the broker is restarted")]
+    private static partial void ListenerLostLog(ILogger logger, string reason, Exception? error);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -80,5 +132,14 @@ internal sealed class BrokerLifecycle : IHostedLifecycleService
         .OfType<string>()
         .Distinct(StringComparer.Ordinal);
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        if (_subscribed)
+        {
+            _desktopPort.ListenerLost -= OnListenerLost;
+            _subscribed = false;
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -10,11 +10,28 @@ namespace NotifyBroker.Windows.Listener;
 /// a dedicated thread with its own GetMessage loop. Its window procedure copies pointer payloads before returning,
 /// hands every interesting message to the sink without blocking, and never lets an exception escape into user32.
 /// </summary>
+/// <remarks>
+/// <para>It cannot be silenced from outside (<see cref="ListenerGuard"/>):</para>
+/// <list type="bullet">
+/// <item>It ends only when the broker's own stop asks: <see cref="StopAsync"/> sets a flag in this process, then posts
+/// the control message, a message registered under a per-run name ("NotifyBroker.Control." and a random GUID). The
+/// flag is what counts: the id itself is no secret from a local process (it can read the atom table, or try every
+/// registered id), so the control message does nothing unless the stop was asked for.</item>
+/// <item>WM_CLOSE never closes it. A WM_DESTROY other than the one its own DestroyWindow sends ends nothing. A WM_QUIT
+/// it did not cause (posted to the window or to the thread by anyone) is ignored and the loop goes on.</item>
+/// <item>WM_QUERYENDSESSION and WM_ENDSESSION that the broker broadcast itself are forwarded (marked as its own) but
+/// never stop the host; only one from elsewhere (the system's session end) does.</item>
+/// </list>
+/// <para>If its thread ends anyway without being asked (an exception, GetMessage failing, the window destroyed, the
+/// thread terminated from outside: a wait on the thread's handle sees that too), the listener reports itself lost,
+/// once, through the callback it was made with. It does not restart itself: messages sent in the meantime are gone,
+/// and a supervisor that sees health NOT_SERVING restarts the whole broker, which is the honest answer.</para>
+/// </remarks>
 [SupportedOSPlatform("windows")]
 internal sealed class ListenerWindow
 {
-    /// <summary>Private to our class: asks the window, on its own thread, to unregister and destroy itself.</summary>
-    private const uint WM_CLOSE_LISTENER = Interop.User32.WM_USER + 1;
+    /// <summary>The control message's name: a fresh one per listener, so no other program knows it in advance.</summary>
+    internal const string ControlMessagePrefix = "NotifyBroker.Control.";
 
     // The window procedure is static (an unmanaged function pointer) and always runs on the thread that created the
     // window, so the owning listener is found through a thread static.
@@ -29,24 +46,51 @@ internal sealed class ListenerWindow
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private readonly SessionEndHold _sessionEnd;
+    private readonly ListenerGuard _guard = new();
+    private readonly Action<ListenerLostEventArgs> _lost;
     private nint _hwnd;
+    private uint _controlMessage;
+    private uint _threadId;
     private bool _sessionNotificationsRegistered;
+    private bool _checkWindow;
+    private string? _lossReason;
+    private int _lossReported;
     private long _forwarded;
     private long _refused;
     private long _faults;
+    private long _ownSessionEnds;
+    private ThreadExitWatch? _exitWatch;
 
-    public ListenerWindow(IWindowMessageSink sink, PendingBroadcasts pending, ListenerSettings settings, Action<string> log)
+    /// <param name="sink">Receives what the window receives.</param>
+    /// <param name="pending">The broker's own broadcasts in flight.</param>
+    /// <param name="settings">Resolved settings.</param>
+    /// <param name="log">Diagnostic lines.</param>
+    /// <param name="lost">Called once, on whatever thread noticed it, when the listener ends without being asked to.</param>
+    public ListenerWindow(IWindowMessageSink sink, PendingBroadcasts pending, ListenerSettings settings, Action<string> log, Action<ListenerLostEventArgs> lost)
     {
         _sink = sink;
         _pending = pending;
         _settings = settings;
         _log = log;
+        _lost = lost;
         _sessionEnd = new SessionEndHold(settings.SessionEnding, settings.SessionEndGrace);
         _thread = new Thread(Run) { IsBackground = true, Name = "NotifyBroker listener window" };
     }
 
-    /// <summary>The window handle (0 until started).</summary>
+    /// <summary>The window handle (0 until started, and once ended).</summary>
     public nint Handle => Volatile.Read(ref _hwnd);
+
+    /// <summary>True while the window exists and its loop runs: started, and neither stopped nor lost.</summary>
+    public bool IsRunning => _ready.Task.IsCompletedSuccessfully && !_stopped.Task.IsCompleted && Volatile.Read(ref _lossReported) == 0;
+
+    /// <summary>True once the listener ended without being asked to.</summary>
+    public bool IsLost => Volatile.Read(ref _lossReported) != 0;
+
+    /// <summary>Messages that would have ended the listener had it obeyed them (WM_CLOSE, WM_DESTROY, WM_QUIT, the control message).</summary>
+    public long Ignored => _guard.Ignored;
+
+    /// <summary>WM_QUERYENDSESSION/WM_ENDSESSION the broker broadcast itself: forwarded, never acted on.</summary>
+    public long OwnSessionEnds => Interlocked.Read(ref _ownSessionEnds);
 
     /// <summary>Messages handed to the sink.</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
@@ -89,7 +133,9 @@ internal sealed class ListenerWindow
             return;
         }
 
-        if (!_stopped.Task.IsCompleted && !Interop.User32.PostMessage(Handle, WM_CLOSE_LISTENER, 0, 0))
+        // First the flag (what makes the control message count), then the message.
+        _guard.RequestStop();
+        if (!_stopped.Task.IsCompleted && !Interop.User32.PostMessage(Handle, _controlMessage, 0, 0))
         {
             int error = Marshal.GetLastPInvokeError();
             if (!_stopped.Task.IsCompleted)
@@ -105,12 +151,19 @@ internal sealed class ListenerWindow
         }
 
         await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _thread.Join();
+        if (!IsLost)
+        {
+            // A thread terminated from outside may never be joinable; one that ended on its own already has.
+            _thread.Join();
+        }
+
+        DisposeExitWatch();
     }
 
     private void Run()
     {
         t_current = this;
+        bool started = false;
         try
         {
             if (!CreateWindow())
@@ -118,6 +171,8 @@ internal sealed class ListenerWindow
                 return;
             }
 
+            _exitWatch = ThreadExitWatch.TryStart(_threadId, OnThreadExited, _log);
+            started = true;
             _ready.TrySetResult();
             Pump();
         }
@@ -126,6 +181,11 @@ internal sealed class ListenerWindow
             // Nothing may escape a thread; report to whoever waits.
             _log($"Listener thread failed: {e}");
             _ready.TrySetException(e);
+            _lossReason ??= $"its thread failed: {e.GetType().Name}: {e.Message}";
+            if (started && !_guard.StopRequested)
+            {
+                ReportLost(new ListenerLostEventArgs(_lossReason, e));
+            }
         }
         finally
         {
@@ -137,12 +197,65 @@ internal sealed class ListenerWindow
             }
 
             t_current = null;
+            if (started && !_guard.StopRequested)
+            {
+                ReportLost(new ListenerLostEventArgs(_lossReason ?? "its message loop ended"));
+            }
+
             _stopped.TrySetResult();
         }
     }
 
+    /// <summary>The listener thread's handle was signalled: the thread is gone, however it went.</summary>
+    private void OnThreadExited()
+    {
+        if (!_guard.StopRequested)
+        {
+            // Normally Run's finally has reported the loss already; only a thread that never got there (terminated
+            // from outside) is reported here.
+            ReportLost(new ListenerLostEventArgs("its thread was terminated"));
+        }
+
+        Volatile.Write(ref _hwnd, 0);
+        _stopped.TrySetResult();
+    }
+
+    private void ReportLost(ListenerLostEventArgs lost)
+    {
+        if (Interlocked.Exchange(ref _lossReported, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _log($"The listener window is lost: {lost.Reason}. The broker hears nothing from the desktop any more.");
+            _lost(lost);
+        }
+        catch (Exception e)
+        {
+            // The callback is the desktop's; a fault in it must not take this thread (or the thread pool) down.
+            RecordFault(0, e);
+        }
+    }
+
+    private void DisposeExitWatch()
+    {
+        Interlocked.Exchange(ref _exitWatch, null)?.Dispose();
+    }
+
     private unsafe bool CreateWindow()
     {
+        _threadId = Interop.Kernel32.GetCurrentThreadId();
+        uint control = Interop.User32.RegisterWindowMessage(ControlMessagePrefix + Guid.NewGuid().ToString("N"));
+        if (control == 0)
+        {
+            int error = Marshal.GetLastPInvokeError();
+            _ready.TrySetException(new BrokerException(error, $"RegisterWindowMessageW (the listener's control message) failed: error {error}."));
+            return false;
+        }
+
+        _controlMessage = control;
         nint instance = Interop.Kernel32.GetModuleHandle(null);
         fixed (char* className = ListenerWindowContract.ClassName)
         {
@@ -206,20 +319,67 @@ internal sealed class ListenerWindow
         return true;
     }
 
+    /// <summary>
+    /// The message loop. It ends only on a WM_QUIT of our own close (or once the window is gone); a WM_QUIT posted
+    /// by anyone else is counted and the loop goes on.
+    /// </summary>
     private unsafe void Pump()
     {
         Interop.User32.MSG message;
-        int result;
-        while ((result = Interop.User32.GetMessage(&message, 0, 0, 0)) > 0)
+        while (true)
         {
-            Interop.User32.TranslateMessage(&message);
-            Interop.User32.DispatchMessage(&message);
+            int result = Interop.User32.GetMessage(&message, 0, 0, 0);
+            if (result < 0)
+            {
+                int error = Marshal.GetLastPInvokeError();
+                _lossReason = $"GetMessageW failed: error {error}";
+                _log($"GetMessageW failed: error {error}; the listener stopped.");
+                return;
+            }
+
+            if (result > 0)
+            {
+                Interop.User32.TranslateMessage(&message);
+                Interop.User32.DispatchMessage(&message);
+            }
+
+            bool windowExists = WindowStillExists();
+            if (result == 0)
+            {
+                if (_guard.OnQuit(windowExists, out long ignored))
+                {
+                    if (!windowExists && !_guard.Closing)
+                    {
+                        _lossReason = "its window was destroyed";
+                    }
+
+                    return;
+                }
+
+                LogIgnored(ignored, "a WM_QUIT the broker did not post");
+            }
+            else if (!windowExists)
+            {
+                _lossReason = "its window was destroyed";
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a WM_NCDESTROY we did not cause (it may be forged: any process can send one), whether the window is
+    /// really gone. Cheap otherwise: only then is IsWindow asked.
+    /// </summary>
+    private bool WindowStillExists()
+    {
+        if (!_checkWindow)
+        {
+            return true;
         }
 
-        if (result < 0)
-        {
-            _log($"GetMessageW failed: error {Marshal.GetLastPInvokeError()}; the listener stopped.");
-        }
+        _checkWindow = false;
+        nint hwnd = Handle;
+        return hwnd != 0 && Interop.User32.IsWindow(hwnd);
     }
 
     [UnmanagedCallersOnly]
@@ -245,16 +405,45 @@ internal sealed class ListenerWindow
     private bool TryHandle(nint hwnd, uint messageId, nuint wParam, nint lParam, out nint result)
     {
         result = 0;
+        long ignored;
+        if (messageId == _controlMessage)
+        {
+            // Never forwarded, whoever sent it; it closes the window only when the broker asked for that.
+            if (_guard.OnControl(out ignored))
+            {
+                Close(hwnd);
+            }
+            else
+            {
+                LogIgnored(ignored, "the control message, sent while the broker had not asked its listener to stop");
+            }
+
+            return true;
+        }
+
         switch (messageId)
         {
-            case WM_CLOSE_LISTENER:
-                Close(hwnd);
-                return true;
             case Interop.User32.WM_CLOSE:
                 // Only the broker stops its listener; a stray WM_CLOSE (e.g. taskkill without /f) must not end it.
+                LogIgnored(_guard.OnClose(), "a WM_CLOSE");
                 return true;
             case Interop.User32.WM_DESTROY:
-                Interop.User32.PostQuitMessage(0);
+                if (_guard.OnDestroy(out ignored))
+                {
+                    Interop.User32.PostQuitMessage(0);
+                }
+                else
+                {
+                    LogIgnored(ignored, "a WM_DESTROY the broker's own DestroyWindow did not send");
+                }
+
+                return true;
+            case Interop.User32.WM_NCDESTROY when !_guard.Closing:
+                // Forged, or the window really went: the loop checks (IsWindow) once this returns, woken by a
+                // WM_NULL since a window that is really gone receives nothing more. Kept from DefWindowProc, which
+                // would free the window's text on a forged one.
+                _checkWindow = true;
+                Interop.User32.PostThreadMessage(_threadId, Interop.User32.WM_NULL, 0, 0);
                 return true;
         }
 
@@ -270,7 +459,8 @@ internal sealed class ListenerWindow
             return true; // FALSE: the sender learns it was not taken.
         }
 
-        bool own = _pending.TryMatch(messageId, wParam, lParam, out uint flags, out object? correlation);
+        bool posted = Interop.User32.InSendMessageEx(0) == Interop.User32.ISMEX_NOSEND;
+        bool own = _pending.TryMatch(messageId, wParam, lParam, posted, out uint flags, out object? correlation);
         var received = new ReceivedWindowMessage(
             messageId,
             wParam,
@@ -291,7 +481,16 @@ internal sealed class ListenerWindow
         }
 
         Interlocked.Increment(ref _forwarded);
-        if (messageId == Interop.User32.WM_ENDSESSION && wParam != 0)
+        if (own && messageId is Interop.User32.WM_QUERYENDSESSION or Interop.User32.WM_ENDSESSION)
+        {
+            // The broker's own Broadcast: streamed like any other broadcast of ours, but the session is not ending.
+            long count = Interlocked.Increment(ref _ownSessionEnds);
+            if (ListenerGuard.IsWorthLogging(count))
+            {
+                _log($"Message 0x{messageId:X4} (wParam {wParam}) came from the broker's own Broadcast: forwarded, not acted on ({count} so far).");
+            }
+        }
+        else if (messageId == Interop.User32.WM_ENDSESSION && wParam != 0)
         {
             HoldSessionEnd();
         }
@@ -337,6 +536,14 @@ internal sealed class ListenerWindow
         {
             _log($"DestroyWindow failed: error {Marshal.GetLastPInvokeError()}; ending the loop anyway.");
             Interop.User32.PostQuitMessage(0);
+        }
+    }
+
+    private void LogIgnored(long count, string what)
+    {
+        if (ListenerGuard.IsWorthLogging(count))
+        {
+            _log($"Ignored {what} ({count} so far): only the broker's own stop ends its listener.");
         }
     }
 

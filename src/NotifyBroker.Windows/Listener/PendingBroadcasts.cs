@@ -6,8 +6,11 @@ namespace NotifyBroker.Windows.Listener;
 /// the system passes no sender identity with a broadcast. A synchronous broadcast arrives during the call, so its
 /// entry ends with the call; a posted or send-notified one may arrive after the call returns, so its entry lives on
 /// for <c>lifetime</c> or until it is matched. Each entry matches once (one listener window).
-/// A foreign broadcast with the very same triple while ours is in flight would be taken as ours: the price of a
-/// protocol with no sender field.
+/// When the listener says how the message arrived, a posted broadcast of ours (BSF_POSTMESSAGE) matches only a posted
+/// message and a sent one only a sent message: the system never posts what it sends (WM_ENDSESSION, for one), so a
+/// real session end is not mistaken for a posted WM_ENDSESSION of ours that is still waiting.
+/// A foreign broadcast with the very same triple, arriving the same way while ours is in flight, would be taken as
+/// ours: the price of a protocol with no sender field.
 /// </summary>
 internal sealed class PendingBroadcasts
 {
@@ -39,7 +42,7 @@ internal sealed class PendingBroadcasts
     /// <summary>Records a broadcast about to be made. Dispose the registration when the call returns.</summary>
     public Registration Register(uint messageId, ulong wParam, nint lParam, uint flags, object? correlation, bool deliveredAfterReturn)
     {
-        var entry = new Entry(messageId, wParam, lParam, flags, correlation, deliveredAfterReturn);
+        var entry = new Entry(messageId, wParam, lParam, flags, correlation, deliveredAfterReturn, posted: (flags & Interop.User32.BSF_POSTMESSAGE) != 0);
         lock (_gate)
         {
             RemoveExpired();
@@ -49,8 +52,16 @@ internal sealed class PendingBroadcasts
         return new Registration(this, entry);
     }
 
-    /// <summary>Takes the oldest in-flight broadcast matching the received message, if any.</summary>
-    public bool TryMatch(uint messageId, ulong wParam, nint lParam, out uint flags, out object? correlation)
+    /// <summary>Takes the oldest in-flight broadcast matching the received message, however it arrived, if any.</summary>
+    public bool TryMatch(uint messageId, ulong wParam, nint lParam, out uint flags, out object? correlation) =>
+        TryMatch(messageId, wParam, lParam, arrivedPosted: null, out flags, out correlation);
+
+    /// <summary>
+    /// Takes the oldest in-flight broadcast matching the received message, if any.
+    /// <paramref name="arrivedPosted"/>: true for a posted message (InSendMessageEx = ISMEX_NOSEND), false for a sent
+    /// one, null when unknown (then the delivery mode is not compared).
+    /// </summary>
+    public bool TryMatch(uint messageId, ulong wParam, nint lParam, bool? arrivedPosted, out uint flags, out object? correlation)
     {
         lock (_gate)
         {
@@ -58,7 +69,8 @@ internal sealed class PendingBroadcasts
             for (int i = 0; i < _entries.Count; i++)
             {
                 Entry entry = _entries[i];
-                if (entry.MessageId == messageId && entry.WParam == wParam && entry.LParam == lParam)
+                if (entry.MessageId == messageId && entry.WParam == wParam && entry.LParam == lParam &&
+                    (arrivedPosted is not { } posted || posted == entry.Posted))
                 {
                     _entries.RemoveAt(i);
                     flags = entry.Flags;
@@ -96,8 +108,10 @@ internal sealed class PendingBroadcasts
         _entries.RemoveAll(e => e.ExpiresAt is { } expiresAt && expiresAt <= now);
     }
 
-    internal sealed class Entry(uint messageId, ulong wParam, nint lParam, uint flags, object? correlation, bool deliveredAfterReturn)
+    internal sealed class Entry(uint messageId, ulong wParam, nint lParam, uint flags, object? correlation, bool deliveredAfterReturn, bool posted)
     {
+        public bool Posted { get; } = posted;
+
         public uint MessageId { get; } = messageId;
         public ulong WParam { get; } = wParam;
         public nint LParam { get; } = lParam;

@@ -72,6 +72,36 @@ public sealed class PendingBroadcastsTests
         Assert.Same(second, two);
     }
 
+    [Fact]
+    public void A_posted_broadcast_of_ours_matches_only_a_posted_message()
+    {
+        // BSF_POSTMESSAGE: a real (sent) WM_ENDSESSION(TRUE, 0) must not be taken for it, even while it waits.
+        _pending.Register(0x0016, 1, 0, 0x10, null, deliveredAfterReturn: true).Dispose();
+
+        Assert.False(_pending.TryMatch(0x0016, 1, 0, arrivedPosted: false, out _, out _));
+        Assert.True(_pending.TryMatch(0x0016, 1, 0, arrivedPosted: true, out uint flags, out _));
+        Assert.Equal(0x10u, flags);
+    }
+
+    [Theory]
+    [InlineData(0x1u)]
+    [InlineData(0x100u)]
+    public void A_sent_broadcast_of_ours_matches_only_a_sent_message(uint flags)
+    {
+        using var registration = _pending.Register(0x0011, 0, 0, flags, null, deliveredAfterReturn: flags != 0x1);
+
+        Assert.False(_pending.TryMatch(0x0011, 0, 0, arrivedPosted: true, out _, out _));
+        Assert.True(_pending.TryMatch(0x0011, 0, 0, arrivedPosted: false, out _, out _));
+    }
+
+    [Fact]
+    public void Without_the_arrival_mode_any_arrival_matches()
+    {
+        using var registration = _pending.Register(0xC001, 1, 2, 0x10, null, deliveredAfterReturn: true);
+
+        Assert.True(_pending.TryMatch(0xC001, 1, 2, arrivedPosted: null, out _, out _));
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -1,3 +1,7 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using NotifyBroker.Client;
 using NotifyBroker.Contracts.V1;
 
@@ -5,20 +9,51 @@ namespace NotifyBroker.Windows.Tests.Wine;
 
 /// <summary>
 /// The one place the Wine tests speak gRPC: the broker under Wine, reached from Linux through the client SDK.
-/// Failures surface as <see cref="BrokerCallFailure"/> so the tests depend on status names, not on SDK types.
+/// Every call carries "authorization: Bearer &lt;admin key&gt;" (the key the broker was started with, see
+/// <see cref="WineEnvironment.AdminKey"/>). Failures surface as <see cref="BrokerCallFailure"/> so the tests depend on
+/// status names, not on SDK types.
 /// </summary>
 internal sealed class BrokerConnection : IDisposable
 {
+    private readonly GrpcChannel _channel;
     private readonly NotifierClient _client;
+    private readonly Health.HealthClient _health;
 
+    /// <summary>To the long-running broker, with its admin key.</summary>
     public BrokerConnection(Uri address)
+        : this(address, WineEnvironment.AdminKey)
     {
-        _client = new NotifierClient(address.ToString().TrimEnd('/'), new NotifierClientOptions
+    }
+
+    /// <summary>To a broker started with <c>--Security:AdminKey=<paramref name="adminKey"/></c>.</summary>
+    public BrokerConnection(Uri address, string adminKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(adminKey);
+        _channel = GrpcChannel.ForAddress(address);
+        string authorization = "Bearer " + adminKey;
+        // Metadata on every call (a channel of our own: the SDK adds nothing of its own to it). Plain metadata rather
+        // than CallCredentials, which Grpc.Net.Client sends only over TLS.
+        CallInvoker invoker = _channel.CreateCallInvoker().Intercept(metadata =>
+        {
+            metadata.Add("authorization", authorization);
+            return metadata;
+        });
+        _client = new NotifierClient(invoker, new NotifierClientOptions
         {
             CallTimeout = TimeSpan.FromSeconds(60),
             // A test wants to see a stream end, not have it resumed behind its back.
             Subscriptions = new SubscriptionOptions { AutoResume = false },
         });
+        // Health is anonymous; it gets the header all the same.
+        _health = new Health.HealthClient(invoker);
+    }
+
+    /// <summary>grpc.health.v1 Check for the server as a whole (""), or a service; the status's name, e.g. "Serving".</summary>
+    public async Task<string> HealthAsync(string service = "")
+    {
+        using var timeout = new CancellationTokenSource(WineProcess.DefaultWait);
+        HealthCheckResponse reply = await _health.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: timeout.Token);
+        return reply.Status.ToString();
     }
 
     public Task<BroadcastReply> BroadcastAsync(BroadcastRequest request) => Translate(() => _client.BroadcastAsync(request));
@@ -35,7 +70,11 @@ internal sealed class BrokerConnection : IDisposable
         return stream;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _channel.Dispose();
+    }
 
     private static async Task<T> Translate<T>(Func<Task<T>> call)
     {

@@ -34,9 +34,10 @@ public sealed class WineBrokerSessionEndTests
     {
         string prefix = WineEnvironment.IsolatedPrefix;
         var address = new Uri("http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture));
-        await using WineProcess server = WineProcess.Start(prefix, WineEnvironment.ServerExe, "--urls", address.ToString().TrimEnd('/'));
+        string adminKey = WineEnvironment.NewAdminKey();
+        await using WineProcess server = WineProcess.Start(prefix, WineEnvironment.ServerExe, "--urls", address.ToString().TrimEnd('/'), "--Security:AdminKey=" + adminKey);
         await server.WaitForLineAsync(line => line.Contains("NotifyBroker ready", StringComparison.Ordinal));
-        using var broker = new BrokerConnection(address);
+        using var broker = new BrokerConnection(address, adminKey);
         await using var stream = await broker.SubscribeAsync(new SubscribeRequest { MessageIds = { WM_QUERYENDSESSION, WM_ENDSESSION } });
         // Read as a live subscriber does, while the session ends.
         Task<(IReadOnlyList<Event> Events, BrokerCallFailure? End)> reading = stream.ReadToEndAsync();

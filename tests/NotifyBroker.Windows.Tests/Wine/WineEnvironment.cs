@@ -21,6 +21,16 @@ internal static class WineEnvironment
     /// <summary>The published win-x64 NotifyBroker.Server.exe (tests that start their own broker).</summary>
     public static string ServerExe => Require("NB_WINE_SERVER_EXE");
 
+    /// <summary>The published win-x64 Stranger.exe: a local program that tries to silence the listener window.</summary>
+    public static string Stranger => Require("NB_WINE_STRANGER");
+
+    /// <summary>The admin key the long-running broker was started with (--Security:AdminKey), sent as a bearer token.</summary>
+    public static string AdminKey => Require("NB_WINE_ADMIN_KEY");
+
+    /// <summary>A fresh admin key for a broker a test starts itself: 43 random URL-safe characters.</summary>
+    public static string NewAdminKey() =>
+        Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     private static string Require(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value

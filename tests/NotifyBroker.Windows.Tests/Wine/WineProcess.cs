@@ -166,6 +166,18 @@ internal sealed class WineProcess : IAsyncDisposable
 
     public Task<string> WaitForLineStartingAsync(string prefix) => WaitForLineAsync(line => line.StartsWith(prefix, StringComparison.Ordinal));
 
+    /// <summary>The program's exit code, once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Ends the program at once (for programs with no stdin command to end them, like the broker).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     public async Task SendAsync(string line)
     {
         await _process.StandardInput.WriteLineAsync(line);

@@ -6,7 +6,8 @@ namespace NotifyBroker.Core.Desktop.InMemory;
 /// A desktop that lives in memory and follows Win32's rules: top-level windows owned by processes,
 /// RegisterWindowMessage atoms, BroadcastSystemMessageEx delivery (<see cref="InMemoryBroadcast"/>) and, when
 /// enabled, user sessions for WTSSendMessage. The broker runs on it wherever Win32 is absent; tests drive it through
-/// <see cref="CreateWindow"/>, <see cref="AddSession"/> and <see cref="BroadcastFromAsync"/>.
+/// <see cref="CreateWindow"/>, <see cref="AddSession"/>, <see cref="BroadcastFromAsync"/> and
+/// <see cref="SimulateListenerLoss"/>.
 /// </summary>
 public sealed class InMemoryDesktop : IDesktop
 {
@@ -23,6 +24,7 @@ public sealed class InMemoryDesktop : IDesktop
     private readonly Lock _sinkGate = new();
     private IWindowMessageSink? _sink;
     private SimulatedWindow? _listener;
+    private ListenerLostEventArgs? _lost;
     private ulong _nextHwnd = 0x10010;
 
     public InMemoryDesktop(InMemoryDesktopOptions? options = null, TimeProvider? timeProvider = null)
@@ -50,6 +52,21 @@ public sealed class InMemoryDesktop : IDesktop
     {
         get { lock (_sync) { return _listener; } }
     }
+
+    /// <summary>True from StartListeningAsync until StopListeningAsync or <see cref="SimulateListenerLoss"/>.</summary>
+    public bool IsListening
+    {
+        get { lock (_sync) { return _listener is not null; } }
+    }
+
+    /// <summary>Why the listener was lost, while it is (null once it is started again).</summary>
+    public ListenerLostEventArgs? LostListener
+    {
+        get { lock (_sync) { return _lost; } }
+    }
+
+    /// <inheritdoc />
+    public event EventHandler<ListenerLostEventArgs>? ListenerLost;
 
     /// <summary>Every top-level window, in creation order (the order broadcasts visit them).</summary>
     public IReadOnlyList<SimulatedWindow> Windows
@@ -87,9 +104,27 @@ public sealed class InMemoryDesktop : IDesktop
     public string? GetRegisteredMessageName(uint messageId) =>
         WindowMessages.IsRegisteredRange(messageId) ? _atoms.GetName(messageId) : null;
 
-    /// <summary>The broker's own BroadcastSystemMessageEx.</summary>
-    public ValueTask<BroadcastOutcome> BroadcastAsync(BroadcastCommand command, CancellationToken cancellationToken) =>
-        BroadcastCoreAsync(BrokerProcessId, command, fromBroker: true, cancellationToken);
+    /// <summary>
+    /// The broker's own BroadcastSystemMessageEx. Fails with NERR_MsgNotStarted while the listener is lost, as the
+    /// Win32 desktop does: a broker that hears nothing must not report broadcasts as made.
+    /// </summary>
+    public ValueTask<BroadcastOutcome> BroadcastAsync(BroadcastCommand command, CancellationToken cancellationToken)
+    {
+        ListenerLostEventArgs? lost;
+        lock (_sync)
+        {
+            lost = _lost;
+        }
+
+        if (lost is not null)
+        {
+            return ValueTask.FromException<BroadcastOutcome>(new BrokerException(
+                Win32Error.NERR_MsgNotStarted,
+                $"The broker's listener window is gone ({lost.Reason}): the broker hears no window messages and does not broadcast. Restart the broker."));
+        }
+
+        return BroadcastCoreAsync(BrokerProcessId, command, fromBroker: true, cancellationToken);
+    }
 
     /// <summary>Another program (or the system) calls BroadcastSystemMessageEx on this desktop.</summary>
     public ValueTask<BroadcastOutcome> BroadcastFromAsync(int senderProcessId, BroadcastCommand command, CancellationToken cancellationToken = default) =>
@@ -146,9 +181,43 @@ public sealed class InMemoryDesktop : IDesktop
         lock (_sync)
         {
             _listener = listener;
+            _lost = null;
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The listener dies as the Win32 one could (its thread ends, its window goes): its window leaves the desktop,
+    /// the sink hears nothing more, <see cref="IsListening"/> turns false, <see cref="ListenerLost"/> is raised (on
+    /// this thread) and the broker's own broadcasts fail with NERR_MsgNotStarted until the listener is started again.
+    /// False when no listener was running.
+    /// </summary>
+    /// <param name="reason">What killed it, as the event reports it.</param>
+    /// <param name="error">The exception that did, if any.</param>
+    public bool SimulateListenerLoss(string reason = "the listener's thread ended", Exception? error = null)
+    {
+        var lost = new ListenerLostEventArgs(reason, error);
+        lock (_sync)
+        {
+            if (_listener is null)
+            {
+                return false;
+            }
+
+            _windows.Remove(_listener);
+            _listener = null;
+            _lost = lost;
+        }
+
+        // Taking the gate waits for a sink call in flight, as a dying message loop finishes the message it was in.
+        lock (_sinkGate)
+        {
+            _sink = null;
+        }
+
+        ListenerLost?.Invoke(this, lost);
+        return true;
     }
 
     public ValueTask StopListeningAsync(CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ internal static partial class Interop
         internal const uint WM_TIMECHANGE = 0x001E;
         internal const uint WM_COMPACTING = 0x0041;
         internal const uint WM_COPYDATA = 0x004A;
+        internal const uint WM_NCDESTROY = 0x0082;
         internal const uint WM_INPUTLANGCHANGE = 0x0051;
         internal const uint WM_USERCHANGED = 0x0054;
         internal const uint WM_DISPLAYCHANGE = 0x007E;
