@@ -1,154 +1,22 @@
 #!/usr/bin/env node
 // The README tour against a running broker, from a client that shares no code with it: grpc-js with the contract
 // loaded at run time from protos/notify/v1/notifier.proto. Each check prints "PASS <name>" or "FAIL <name>: <why>";
-// the last line is "<passed> passed, <failed> failed". Exit code 0 when every check passed.
+// the last line is "<passed> passed, <failed> failed". Exit code 0 when every check passed. Every call carries the
+// broker's admin key (the broker runs with --Security:AdminKey); the security checks are in security.js.
 //
-//   node tour.js --address 127.0.0.1:50051
+//   NB_E2E_ADMIN_KEY=<the broker's admin key> node tour.js --address 127.0.0.1:50051
 'use strict';
 
-const path = require('node:path');
-const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
-const protobuf = require('protobufjs');
-
-const REPO_PROTOS = path.resolve(__dirname, '../../../protos');
-const LOCAL_PROTOS = path.resolve(__dirname, 'protos');
-const WAIT_MS = 15000; // bounds every wait so a missing event fails a check instead of hanging the suite
-
-function parseArgs(argv) {
-  const args = { address: '127.0.0.1:50051' };
-  for (let i = 2; i < argv.length; i++) {
-    if (argv[i] === '--address') args.address = argv[++i];
-  }
-  return args;
-}
-
-const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [REPO_PROTOS, LOCAL_PROTOS] };
-const notify = grpc.loadPackageDefinition(protoLoader.loadSync('notify/v1/notifier.proto', loaderOptions)).notify.v1;
-const health = grpc.loadPackageDefinition(protoLoader.loadSync('grpc/health/v1/health.proto', loaderOptions)).grpc.health.v1;
-
-// For the rich error details (grpc-status-details-bin): google.rpc.Status with packed ErrorInfo / notify.v1.Position.
-const detailsRoot = new protobuf.Root();
-detailsRoot.resolvePath = (origin, target) =>
-  target.startsWith('google/rpc/') ? path.join(LOCAL_PROTOS, target)
-    : target.startsWith('notify/') ? path.join(REPO_PROTOS, target)
-      : protobuf.util.path.resolve(origin, target);
-detailsRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto', 'notify/v1/notifier.proto'], { keepCase: true });
-const RpcStatus = detailsRoot.lookupType('google.rpc.Status');
-const ErrorInfo = detailsRoot.lookupType('google.rpc.ErrorInfo');
-const PositionType = detailsRoot.lookupType('notify.v1.Position');
-const toObjectOptions = { longs: String, defaults: true };
-
-/** The decoded grpc-status-details-bin: google.rpc.Status with its ErrorInfo and packed notify.v1.Position, if any. */
-function detailsOf(error) {
-  const bin = error.metadata && error.metadata.get('grpc-status-details-bin')[0];
-  if (!bin) return { status: null, info: null, position: null };
-  const status = RpcStatus.decode(bin);
-  const packed = (type) => status.details.find((d) => d.type_url === `type.googleapis.com/${type}`);
-  const info = packed('google.rpc.ErrorInfo');
-  const position = packed('notify.v1.Position');
-  return {
-    status,
-    info: info ? ErrorInfo.toObject(ErrorInfo.decode(info.value), toObjectOptions) : null,
-    position: position ? PositionType.toObject(PositionType.decode(position.value), toObjectOptions) : null,
-  };
-}
-
-function errorInfoOf(error) {
-  return detailsOf(error).info;
-}
-
-/** A Subscribe stream whose events can be awaited one at a time. */
-class EventStream {
-  constructor(client, request) {
-    this.queue = [];
-    this.waiters = [];
-    this.error = null;
-    this.call = client.Subscribe(request);
-    this.call.on('data', (event) => this.push({ event }));
-    this.call.on('error', (error) => { this.error = error; this.push({ error }); });
-    this.call.on('end', () => this.push({ end: true }));
-  }
-
-  push(item) {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(item); else this.queue.push(item);
-  }
-
-  /** The next stream item ({ event } | { error } | { end }), waiting at most WAIT_MS. */
-  async nextItem() {
-    if (this.queue.length) return this.queue.shift();
-    return new Promise((resolve, reject) => {
-      const waiter = (value) => { clearTimeout(timer); resolve(value); };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no event within ${WAIT_MS} ms`));
-      }, WAIT_MS);
-      this.waiters.push(waiter);
-    });
-  }
-
-  /** The next event, keepalives included. */
-  async nextAny() {
-    const item = await this.nextItem();
-    if (item.error) throw item.error;
-    if (item.end) throw new Error('the stream ended');
-    return item.event;
-  }
-
-  /** The next event that is not a keepalive. */
-  async next() {
-    for (;;) {
-      const event = await this.nextAny();
-      if (event.kind !== 'keepalive') return event;
-    }
-  }
-
-  /** Reads until the stream fails: the events read (keepalives left out) and the error. */
-  async readUntilError() {
-    const events = [];
-    for (;;) {
-      const item = await this.nextItem();
-      if (item.error) return { events, error: item.error };
-      if (item.end) throw new Error(`the stream ended with OK after ${events.length} events`);
-      if (item.event.kind !== 'keepalive') events.push(item.event);
-    }
-  }
-
-  /** Stops reading: grpc-js stops taking data off the HTTP/2 stream, so its flow-control window fills up. */
-  pause() { this.call.pause(); }
-
-  resume() { this.call.resume(); }
-
-  cancel() { this.call.cancel(); }
-}
-
-function unary(client, method, request) {
-  return new Promise((resolve, reject) => {
-    client[method](request, { deadline: Date.now() + WAIT_MS }, (error, reply) => (error ? reject(error) : resolve(reply)));
-  });
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { grpc, notify, health, parseArgs, detailsOf, errorInfoOf, as, EventStream, unary, assert, checks, run } = require('./common');
 
 async function main() {
   const { address } = parseArgs(process.argv);
-  const client = new notify.Notifier(address, grpc.credentials.createInsecure());
+  // The broker needs an identity on every Notifier call: the suite's admin key, from the environment (not argv).
+  const adminKey = process.env.NB_E2E_ADMIN_KEY;
+  assert(adminKey, 'NB_E2E_ADMIN_KEY is not set');
+  const client = new notify.Notifier(address, grpc.credentials.createInsecure(), as(adminKey));
   const healthClient = new health.Health(address, grpc.credentials.createInsecure());
-  let passed = 0;
-  let failed = 0;
-  const check = async (name, body) => {
-    try {
-      await body();
-      passed++;
-      console.log(`PASS ${name}`);
-    } catch (error) {
-      failed++;
-      console.log(`FAIL ${name}: ${error && error.message ? error.message : error}`);
-    }
-  };
+  const { check, summary } = checks();
 
   let tail = null;
   let lastOpsPosition = null;
@@ -423,12 +291,7 @@ async function main() {
 
   client.close();
   healthClient.close();
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  summary();
 }
 
-main().catch((error) => {
-  console.log(`FAIL tour: ${error && error.stack ? error.stack : error}`);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-});
+run('tour', main);
