@@ -131,7 +131,12 @@ public static class BrokerHost
 
     private static void ConfigureKestrel(IConfiguration configuration, KestrelServerOptions kestrel)
     {
-        // gRPC needs HTTP/2; with Http2 alone, http:// endpoints speak h2c with prior knowledge (no upgrade dance).
+        // gRPC needs HTTP/2; with Http2 alone, http:// endpoints speak h2c with prior knowledge (no upgrade dance) and
+        // https:// ones offer only h2 by ALPN (a client offering only http/1.1 gets the no_application_protocol alert).
+        // This applies to every endpoint: --urls (https:// with Kestrel:Certificates:Default) and each
+        // Kestrel:Endpoints:<name> (Url and Certificate: PEM Path+KeyPath, or PFX Path+Password); an endpoint's own
+        // Protocols setting wins. Certificate paths that are not absolute are resolved against the content root, the
+        // broker's own directory.
         kestrel.ConfigureEndpointDefaults(static listen => listen.Protocols = HttpProtocols.Http2);
 
         // Subscriptions are long-lived streams: let many share a connection instead of Kestrel's 100, and ping idle

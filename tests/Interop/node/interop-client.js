@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 // Foreign-client checks of the real broker's Notifier on @grpc/grpc-js (contract loaded at run time from protos/).
-// Usage: node interop-client.js --host 127.0.0.1 --port P [--cases a,b,...]
-// Env NB_TOKEN: when set, every call sends "authorization: Bearer <token>".
+// Usage: node interop-client.js --host 127.0.0.1 --port P [--tls-ca cert.pem] [--cases a,b,...]
+// --tls-ca: the broker serves TLS with a certificate this PEM file verifies; every case then runs over TLS, and the
+// tls_* cases (the handshake and what the TLS port refuses) run too.
+// Env NB_TOKEN: when set, every call sends "authorization: Bearer <token>" (over TLS, as call credentials).
 // Prints "PASS <case>" / "FAIL <case>: <reason>" per case and "<passed> passed, <failed> failed"; exits 0 iff all pass.
 const crypto = require('node:crypto');
 const protos = require('./lib/protos');
@@ -16,24 +18,28 @@ const CASES = {
   ...require('./lib/cases/gzip'),
   ...require('./lib/cases/lifecycle'),
 };
+const TLS_CASES = require('./lib/cases/tls');
 // A case that hangs must fail, not stall the suite; every wait inside a case is shorter than this.
 const CASE_TIMEOUT_MS = 30000;
 
 function parseArgs(argv) {
-  const args = { host: '127.0.0.1', port: null, cases: Object.keys(CASES) };
+  const args = { host: '127.0.0.1', port: null, tlsCa: null, cases: null };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
     switch (flag) {
       case '--host': args.host = value(); break;
       case '--port': args.port = Number(value()); break;
+      case '--tls-ca': args.tlsCa = value(); break;
       case '--cases': args.cases = value().split(',').map((c) => c.trim()).filter(Boolean); break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   if (!Number.isInteger(args.port) || args.port <= 0) throw new Error('--port P is required');
-  const unknown = args.cases.filter((c) => !(c in CASES));
-  if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+  args.known = args.tlsCa ? { ...CASES, ...TLS_CASES } : CASES;
+  args.cases = args.cases || Object.keys(args.known);
+  const unknown = args.cases.filter((c) => !(c in args.known));
+  if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}; known: ${Object.keys(args.known).join(', ')}`);
   return args;
 }
 
@@ -66,7 +72,7 @@ async function main() {
     process.exit(2);
   }
   const address = `${args.host}:${args.port}`;
-  const clients = new Clients(address);
+  const clients = new Clients(address, { tlsCa: args.tlsCa });
   // Names unique to this run, so a rerun against the same broker (or another client's leftovers) cannot interfere.
   const suffix = crypto.randomBytes(4).toString('hex');
   const ctx = {
@@ -82,7 +88,7 @@ async function main() {
   let failed = 0;
   for (const name of args.cases) {
     try {
-      await withTimeout(CASES[name](ctx), CASE_TIMEOUT_MS);
+      await withTimeout(args.known[name](ctx), CASE_TIMEOUT_MS);
       passed++;
       console.log(`PASS ${name}`);
     } catch (err) {

@@ -1,4 +1,6 @@
-"""Opens the channels of one run. With env NB_TOKEN set, every call on them sends `authorization: Bearer <token>`."""
+"""Opens the channels of one run. With env NB_TOKEN set, every call on them sends `authorization: Bearer <token>`:
+over TLS as call credentials (grpc.access_token_call_credentials composed with the SSL channel credentials), over
+h2c by an interceptor (grpcio sends call credentials only on secure channels)."""
 import collections
 import os
 
@@ -34,8 +36,16 @@ class _BearerToken(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInter
         return continuation(self._with_token(details), requests)
 
 
-def open_channel(address, gzip=False):
-    """An insecure channel to the broker; gzip=True compresses every request message."""
-    channel = grpc.insecure_channel(address, compression=grpc.Compression.Gzip if gzip else None)
+def open_channel(address, gzip=False, tls_ca=None):
+    """A channel to the broker: h2c, or TLS trusting the PEM certificate(s) in the file `tls_ca` (grpcio checks the
+    server's name or IP against the certificate). gzip=True compresses every request message."""
+    compression = grpc.Compression.Gzip if gzip else None
     token = os.environ.get("NB_TOKEN")
+    if tls_ca:
+        with open(tls_ca, "rb") as f:
+            credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+        if token:
+            credentials = grpc.composite_channel_credentials(credentials, grpc.access_token_call_credentials(token))
+        return grpc.secure_channel(address, credentials, compression=compression)
+    channel = grpc.insecure_channel(address, compression=compression)
     return grpc.intercept_channel(channel, _BearerToken(token)) if token else channel

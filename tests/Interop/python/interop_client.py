@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Foreign-client checks of the real broker's Notifier on Debian's python3-grpcio (run with /usr/bin/python3).
 
-Usage: /usr/bin/python3 interop_client.py --host 127.0.0.1 --port P [--cases a,b,...]
-Env NB_TOKEN: when set, every call sends "authorization: Bearer <token>".
+Usage: /usr/bin/python3 interop_client.py --host 127.0.0.1 --port P [--tls-ca cert.pem] [--cases a,b,...]
+--tls-ca: the broker serves TLS with a certificate this PEM file verifies; every case then runs over TLS, and the
+tls_* cases (the handshake and what the TLS port refuses) run too.
+Env NB_TOKEN: when set, every call sends "authorization: Bearer <token>" (over TLS, as call credentials).
 Prints "PASS <case>" / "FAIL <case>: <reason>" per case and "<passed> passed, <failed> failed"; exits 0 iff all pass.
 """
 import argparse
@@ -21,10 +23,12 @@ CASE_TIMEOUT_S = 30.0
 
 
 class Context:
-    def __init__(self, address, generated):
+    def __init__(self, address, generated, tls_ca=None):
         self.stubs = generated
-        self.channel = open_channel(address)
-        self.gzip_channel = open_channel(address, gzip=True)
+        self.address = address
+        self.tls_ca = tls_ca
+        self.channel = open_channel(address, tls_ca=tls_ca)
+        self.gzip_channel = open_channel(address, gzip=True, tls_ca=tls_ca)
         self.notifier = generated.notifier_grpc.NotifierStub(self.channel)
         self.gzip_notifier = generated.notifier_grpc.NotifierStub(self.gzip_channel)
         self.health = generated.health_grpc.HealthStub(self.channel)
@@ -38,7 +42,7 @@ class Context:
         self.gzip_channel.close()
 
 
-def all_cases():
+def all_cases(tls):
     import error_cases
     import gzip_cases
     import health_cases
@@ -46,6 +50,9 @@ def all_cases():
     import messaging_cases
     import reflection_cases
     modules = (health_cases, reflection_cases, messaging_cases, error_cases, gzip_cases, lifecycle_cases)
+    if tls:
+        import tls_cases
+        modules += (tls_cases,)
     return {case.__name__: case for module in modules for case in module.CASES}
 
 
@@ -56,18 +63,19 @@ def describe(err):
 
 
 def main():
-    cases = all_cases()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--cases", default=",".join(cases), help="comma-separated case names (default: all)")
+    parser.add_argument("--tls-ca", default=None, help="PEM file to trust: connect over TLS")
+    parser.add_argument("--cases", default=None, help="comma-separated case names (default: all)")
     args = parser.parse_args()
-    selected = [c.strip() for c in args.cases.split(",") if c.strip()]
+    cases = all_cases(tls=bool(args.tls_ca))
+    selected = [c.strip() for c in (args.cases or ",".join(cases)).split(",") if c.strip()]
     unknown = [c for c in selected if c not in cases]
     if unknown:
         parser.error(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(cases)}")
 
-    ctx = Context(f"{args.host}:{args.port}", stubs.load())
+    ctx = Context(f"{args.host}:{args.port}", stubs.load(), tls_ca=args.tls_ca)
     runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     passed = failed = 0
     for index, name in enumerate(selected):

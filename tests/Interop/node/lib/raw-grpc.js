@@ -1,7 +1,6 @@
 'use strict';
 // One unary gRPC call made by hand over node:http2, because grpc-js hides the per-message compressed flag: this
 // shows what really crossed the wire (the flag byte of each length-prefixed message and the grpc-encoding header).
-const http2 = require('node:http2');
 const zlib = require('node:zlib');
 const { WAIT_MS } = require('./rpc');
 
@@ -38,12 +37,14 @@ function unframe(body, encoding) {
 }
 
 /**
- * Calls `path` with one gzip-compressed request message. Resolves { headers, trailers, messages }; rejects on a
- * transport error or when the call does not finish within WAIT_MS.
+ * Calls `path` with one gzip-compressed request message, over the run's transport (`clients`: h2c, or TLS trusting
+ * the run's CA) with its bearer token. Resolves { headers, trailers, messages }; rejects on a transport error or when
+ * the call does not finish within WAIT_MS.
  */
-function gzipUnary(address, path, requestBytes, token = process.env.NB_TOKEN) {
+function gzipUnary(clients, path, requestBytes) {
+  const { token } = clients;
   return new Promise((resolve, reject) => {
-    const session = http2.connect(`http://${address}`);
+    const session = clients.connectHttp2();
     const timer = setTimeout(() => { session.destroy(); reject(new Error(`raw call did not finish within ${WAIT_MS} ms`)); }, WAIT_MS);
     const fail = (err) => { clearTimeout(timer); session.destroy(); reject(err); };
     session.on('error', fail);

@@ -22,7 +22,7 @@ function notifierTypes(repoProtos) {
 }
 
 module.exports = {
-  async gzip({ clients, protos, unique, address }) {
+  async gzip({ clients, protos, unique }) {
     const notifier = clients.create(protos.Notifier, { gzip: true });
     const alias = unique('gzip');
     const text = 'compressible '.repeat(40); // long enough that gzip really shrinks it
@@ -34,7 +34,7 @@ module.exports = {
       await expectAliasMessage(stream, alias, text, 'gzip Subscribe stream');
 
       const { SendRequest, SendReply } = notifierTypes(protos.REPO_PROTOS);
-      const raw = await gzipUnary(address, '/notify.v1.Notifier/Send',
+      const raw = await gzipUnary(clients, '/notify.v1.Notifier/Send',
         SendRequest.encode({ msg_name: alias, text: 'raw gzip', from_name: 'interop-node' }).finish());
       check(raw.trailers['grpc-status'] === '0',
         `raw gzip Send: grpc-status ${raw.trailers['grpc-status']} (${raw.trailers['grpc-message']})`);
@@ -52,10 +52,10 @@ module.exports = {
 
   // AddAlias and DeleteAlias answer empty messages. Compressed, an empty message must still be a valid gzip stream
   // (20 bytes): a compressed flag on a 0-byte payload is not one, and grpc-js (like grpc-java) then fails the call.
-  async gzip_empty_reply({ clients, protos, unique, address }) {
+  async gzip_empty_reply({ clients, protos, unique }) {
     const { AddAliasRequest } = notifierTypes(protos.REPO_PROTOS);
     const rawAlias = unique('raw-empty');
-    const raw = await gzipUnary(address, '/notify.v1.Notifier/AddAlias', AddAliasRequest.encode({ name: rawAlias }).finish());
+    const raw = await gzipUnary(clients, '/notify.v1.Notifier/AddAlias', AddAliasRequest.encode({ name: rawAlias }).finish());
     check(raw.trailers['grpc-status'] === '0', `raw gzip AddAlias: grpc-status ${raw.trailers['grpc-status']}`);
     const bad = raw.messages.find((m) => m.error);
     check(!bad, `raw gzip AddAlias: the reply message (compressed flag ${bad && bad.compressed}, ${bad && bad.length} ` +
