@@ -9,14 +9,16 @@ using NotifyBroker.Core.Desktop;
 using NotifyBroker.Server.Compression;
 using NotifyBroker.Server.Notifier;
 using NotifyBroker.Server.Observability;
+using NotifyBroker.Server.Security;
 
 namespace NotifyBroker.Server.Hosting;
 
 /// <summary>
 /// Builds the broker's host on Grpc.AspNetCore: Kestrel speaking HTTP/2 only (h2c with prior knowledge on http://
 /// addresses), settings bound the ASP.NET Core way (appsettings.json, environment variables, command line; one
-/// options type per room), the desktop chosen at run time, and notify.v1.Notifier, grpc.health.v1
-/// (Grpc.HealthCheck) and reflection v1 and v1alpha (Grpc.AspNetCore.Server.Reflection) mapped.
+/// options type per room), the desktop chosen at run time, identity on every call (ASP.NET Core authentication,
+/// authorization and rate limiting), and notify.v1.Notifier, notify.v1.Keys, grpc.health.v1 (Grpc.HealthCheck) and
+/// reflection v1 and v1alpha (Grpc.AspNetCore.Server.Reflection) mapped.
 /// Program.cs runs it; tests build the same host on 127.0.0.1:0.
 /// </summary>
 public static class BrokerHost
@@ -64,11 +66,13 @@ public static class BrokerHost
                 grpc.Interceptors.Add<RpcServerTelemetryInterceptor>();
             }
 
+            grpc.Interceptors.Add<AuditInterceptor>();
             grpc.Interceptors.Add<BrokerErrorInterceptor>();
         });
         services.AddOptions<GrpcServiceOptions>().Configure<IConfiguration>(static (grpc, configuration) => BindGrpcOptions(configuration.GetSection(GrpcSectionName), grpc));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<NotifierService>, SubscribeMethodProvider>());
         services.AddGrpcReflection();
+        builder.AddNotifySecurity();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(DesktopFactory.Create);
@@ -85,6 +89,7 @@ public static class BrokerHost
         });
         services.AddSingleton<HealthServiceImpl>();
         services.AddSingleton<NotifierService>();
+        services.AddSingleton<KeysService>();
         services.AddHostedService<BrokerLifecycle>();
         return builder;
     }
@@ -95,9 +100,20 @@ public static class BrokerHost
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         NetworkExposure.EnsureAllowed(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NetworkExposure).FullName!));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        // Every Notifier and Keys call needs an identity and its scope (see the services' [Authorize]); health is
+        // anonymous, so probes and load balancers need no key; reflection needs an identity unless configured open.
         app.MapGrpcService<NotifierService>();
-        app.MapGrpcService<HealthServiceImpl>();
-        app.MapGrpcReflectionService();
+        app.MapGrpcService<KeysService>();
+        app.MapGrpcService<HealthServiceImpl>().AllowAnonymous();
+        var reflection = app.MapGrpcReflectionService();
+        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReflection)
+        {
+            reflection.AllowAnonymous();
+        }
         return app;
     }
 
