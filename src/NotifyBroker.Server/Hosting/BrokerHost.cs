@@ -36,7 +36,7 @@ public static class BrokerHost
 
         // appsettings.json ships beside the binary: read it from there whatever the working directory is.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        if (!HasListenAddresses(builder.Configuration))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
@@ -116,6 +116,13 @@ public static class BrokerHost
         }
         return app;
     }
+
+    /// <summary>True when configuration names where to listen (urls, HTTP(S)_PORTS or Kestrel endpoints): then no default.</summary>
+    private static bool HasListenAddresses(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]) ||
+        !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey]) ||
+        !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey]) ||
+        configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 
     /// <summary>The configuration section of the gRPC options (kept from the broker's own layer, so existing settings still apply).</summary>
     public const string GrpcSectionName = "Grpc";
