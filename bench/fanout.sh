@@ -38,6 +38,12 @@
 #   NB_BENCH_GC=server          server | workstation (DOTNET_gcServer for the servers under test)
 #   NB_BENCH_NO_BUILD=1         skip building this tree's bench server (the baseline is always built)
 #   NB_BENCH_ALLOC_PROFILE=1    sample allocations by type during each delivery run and add them to the report
+#   NB_BENCH_KEY=               the admin key the notifier is started with and every call carries (default: a random
+#                               one per run); it reaches the servers and nbfanout through the environment only
+# Identity: the notifier (current) runs with its authentication on, as users get it: it is started with an admin key
+# (Security__AdminKey, so admin calls are not rate-limited) and its key store and credentials file in this run's
+# temporary directory, and every nbfanout call to every target carries "authorization: Bearer <key>" (targets without
+# authentication ignore it). Before anything is timed, the notifier must refuse a call without a key (UNAUTHENTICATED).
 set -euo pipefail
 
 mode="${1:-both}"
@@ -80,6 +86,15 @@ baseline_tree=""
 declare -A pid port service stats_url
 
 log() { echo "[fanout] $*" >&2; }
+
+# The admin key of this run: random unless given; exported for nbfanout (it reads NB_BENCH_KEY), never on a command line.
+NB_BENCH_KEY="${NB_BENCH_KEY:-nbbench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+(( ${#NB_BENCH_KEY} >= 16 )) || { echo "NB_BENCH_KEY must have at least 16 characters" >&2; exit 2; }
+export NB_BENCH_KEY
+identity_args=("--Security:KeysFile=$work/identity/keys.json" "--Security:CredentialsFile=$work/identity/credentials.json")
+mkdir -p "$work/identity"
+# curl reads the header from a file (mode 0600), so the key is not in the process list.
+(umask 077; printf 'authorization: Bearer %s\n' "$NB_BENCH_KEY" >"$work/identity/authorization.header")
 
 stop_servers() {
   local t
@@ -195,8 +210,8 @@ start_server() {
       service[$t]=/bare/fanout ;;
     notifier)
       build_bench_server
-      dotnet "$bench_server_dll" "${profile_args[@]}" --notifier --port 0 --max-streams "$streams_per_connection" "${host_args[@]}" \
-        >"$log_file" 2>&1 &
+      Security__AdminKey="$NB_BENCH_KEY" dotnet "$bench_server_dll" "${profile_args[@]}" --notifier --port 0 \
+        --max-streams "$streams_per_connection" "${identity_args[@]}" "${host_args[@]}" >"$log_file" 2>&1 &
       service[$t]=/notify.v1.Notifier ;;
     naive)
       build_bench_server
@@ -227,6 +242,24 @@ start_server() {
   stats_url[$t]=""
   [[ "$t" != baseline || "$baseline_kind" == bench ]] && stats_url[$t]="http://127.0.0.1:$p/stats"
   log "$t server pid ${pid[$t]} on 127.0.0.1:$p (MaxStreamsPerConnection $streams_per_connection, $gc_mode GC${queue:+, SubscriberQueueCapacity $queue})"
+  [[ "$t" == notifier ]] && check_identity "$t"
+  return 0
+}
+
+# The notifier measured is the one users get, authentication included: a call without a key must be refused
+# (grpc-status 16, UNAUTHENTICATED) and the same call with the run's admin key must succeed, before anything is timed.
+check_identity() { # target
+  local url="http://127.0.0.1:${port[$1]}${service[$1]}/ListAliases" headers="$work/identity/check.headers" status
+  printf '\x00\x00\x00\x00\x00' >"$work/identity/empty.bin"   # ListAliasesRequest{}: an empty message behind the prefix
+  curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
+    --data-binary "@$work/identity/empty.bin" -D "$headers" -o /dev/null "$url"
+  status="$(awk 'tolower($1) == "grpc-status:" {print $2 + 0}' "$headers" | head -n 1)"
+  [[ "$status" == 16 ]] || { echo "$1: a call without a key was not refused (grpc-status ${status:-none}); is authentication on?" >&2; cat "$headers" >&2; exit 1; }
+  curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
+    -H "@$work/identity/authorization.header" --data-binary "@$work/identity/empty.bin" -D "$headers" -o /dev/null "$url"
+  status="$(awk 'tolower($1) == "grpc-status:" {print $2 + 0}' "$headers" | head -n 1)"
+  [[ "$status" == 0 ]] || { echo "$1: a call with the run's admin key failed (grpc-status ${status:-none})" >&2; cat "$headers" >&2; exit 1; }
+  log "$1: authentication on (no key: UNAUTHENTICATED; the run's admin key: OK)"
 }
 
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/${pid[$1]}/stat"; }
@@ -369,7 +402,8 @@ report="$bench_dir/results/fanout-latest.md"
        ".NET $dotnet_version (SDK $(dotnet --version)), Grpc.AspNetCore $(sed -nE 's|.*Include="Grpc.AspNetCore" Version="([^"]+)".*|\1|p' "$repo_root/Directory.Packages.props");" \
        "$gc_mode GC; $connections subscriber connections + 1 publisher connection;" \
        "${duration}s of publishing per row, at most $inflight Broadcast calls in flight and --max-ahead ($max_ahead) broadcasts ahead of delivery;" \
-       "best of $rounds round(s) per row (targets take turns within a round)."
+       "best of $rounds round(s) per row (targets take turns within a round)." \
+       "$( [[ " ${targets[*]} " == *" notifier "* ]] && echo "The current notifier runs with its authentication on and every call carries an admin key (so key lookup is in its figures; admin keys are not rate-limited).")"
   if [[ -n "$baseline_kind" ]]; then
     echo
     echo "Baseline: $baseline_rev ($baseline_subject), built in a temporary git worktree" \

@@ -14,6 +14,11 @@
 #   NB_BENCH_NO_BUILD=1       skip the Release build
 #   NB_BENCH_ALLOC_PROFILE=1  sample allocations by type during each measured run and add them to the report
 #                             (costs a little CPU: compare rates only between runs with the same setting)
+#   NB_BENCH_KEY=             the admin key the broker host is started with and its calls carry (default: random per run)
+# Identity: the broker host runs with its authentication on, as users get it, started with an admin key
+# (Security__AdminKey in its environment; admin keys are not rate-limited) and its key store and credentials file in
+# this run's temporary directory; every ListAliases call carries "authorization: Bearer <key>", so the per-call key
+# lookup is in its figures. Before timing, it must refuse the call without a key (UNAUTHENTICATED).
 set -euo pipefail
 
 scenario="${1:-all}"
@@ -51,6 +56,13 @@ cleanup() {
 trap cleanup EXIT
 
 log() { echo "[bench] $*" >&2; }
+
+# The broker host's admin key for this run: random unless given. It reaches the server through the environment and
+# curl through a header file (mode 0600); h2load can only take it as -H on its command line.
+bench_key="${NB_BENCH_KEY:-nbbench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+(( ${#bench_key} >= 16 )) || { echo "NB_BENCH_KEY must have at least 16 characters" >&2; exit 2; }
+mkdir -p "$work/identity"
+(umask 077; printf 'authorization: Bearer %s\n' "$bench_key" >"$work/identity/authorization.header")
 
 # --- tools ----------------------------------------------------------------------------------------------------------
 if ! command -v h2load >/dev/null; then
@@ -94,7 +106,9 @@ log "bench server pid $server_pid on $base (GC: $gc_mode)"
 notifier_base=""
 if [[ "$scenario" == unary || "$scenario" == all ]]; then
   # The real broker host, as NotifyBroker.Server builds it (BrokerHost), inside the bench server so /stats works.
-  dotnet "$server_dll" "${server_args[@]}" --notifier >"$work/notifier.log" 2>&1 &
+  Security__AdminKey="$bench_key" dotnet "$server_dll" "${server_args[@]}" --notifier \
+    "--Security:KeysFile=$work/identity/keys.json" "--Security:CredentialsFile=$work/identity/credentials.json" \
+    >"$work/notifier.log" 2>&1 &
   notifier_pid=$!
   notifier_port="$(wait_for_port "$notifier_pid" "$work/notifier.log")"
   notifier_base="http://127.0.0.1:$notifier_port"
@@ -117,9 +131,9 @@ stream_request "$stream_count" 1 "$work/stream-unbuffered.bin"
 printf '\x00\x00\x00\x00\x00' >"$work/list-aliases.bin"
 
 # --- correctness gate: every endpoint must answer like a gRPC server before it is timed ----------------------------
-check_endpoint() { # path body expected_body_bytes (or "framed": any whole number of framed messages) [base]
+check_endpoint() { # path body expected_body_bytes (or "framed": any whole number of framed messages) [base [curl args]]
   local headers="$work/check.headers" body="$work/check.body"
-  curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
+  curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' "${@:5}" \
     --data-binary "@$2" -D "$headers" -o "$body" "${4:-$base}$1"
   local size; size=$(wc -c <"$body")
   local expected=$3
@@ -133,11 +147,23 @@ check_endpoint /bare/unary "$work/echo.bin" 12
 check_endpoint /nbbench.v1.Bench/Echo "$work/echo.bin" 12
 check_endpoint /bare-stream "$work/stream.bin" $(( stream_count * 23 ))
 check_endpoint /nbbench.v1.Bench/StreamMessages "$work/stream.bin" $(( stream_count * 23 ))
-[[ -n "$notifier_base" ]] && check_endpoint /notify.v1.Notifier/ListAliases "$work/list-aliases.bin" framed "$notifier_base"
+if [[ -n "$notifier_base" ]]; then
+  # The broker host measured is the one users get, authentication included: no key, no call.
+  curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
+    --data-binary "@$work/list-aliases.bin" -D "$work/check.headers" -o /dev/null "$notifier_base/notify.v1.Notifier/ListAliases"
+  if ! grep -qi '^grpc-status: 16' "$work/check.headers"; then
+    echo "the broker host answered ListAliases without a key (expected UNAUTHENTICATED); is authentication on?" >&2
+    cat "$work/check.headers" >&2; exit 1
+  fi
+  check_endpoint /notify.v1.Notifier/ListAliases "$work/list-aliases.bin" framed "$notifier_base" -H "@$work/identity/authorization.header"
+  log "broker host: authentication on (no key: UNAUTHENTICATED; the run's admin key: OK)"
+fi
 
 # --- measuring ------------------------------------------------------------------------------------------------------
 # Which process a case runs against: "notifier" is the broker host, every other kind the bench server.
 kind_base() { [[ "$1" == notifier ]] && echo "$notifier_base" || echo "$base"; }
+# auth_for KIND: sets auth=(h2load arguments); the broker host's calls carry the run's admin key.
+auth_for() { auth=(); [[ "$1" == notifier ]] && auth=(-H "authorization: Bearer $bench_key"); return 0; }
 kind_pid() { [[ "$1" == notifier ]] && echo "$notifier_pid" || echo "$server_pid"; }
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$(kind_pid "$1")/stat"; }
 server_stat() { curl -sS --max-time 30 --http2-prior-knowledge "$(kind_base "$2")/stats" | awk -v k="$1" '$1 == k {print $2}'; }
@@ -148,8 +174,8 @@ results="$work/results.tsv"   # label, kind, rate, cpu_us_per_op, alloc_per_op, 
 # run_case LABEL KIND PATH BODY CLIENTS STREAMS OPS_PER_CALL
 run_case() {
   local label=$1 kind=$2 path=$3 body=$4 clients=$5 streams=$6 per_call=$7
-  local target; target="$(kind_base "$kind")"
-  local h2=(h2load -c "$clients" -m "$streams" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "$target$path")
+  local target auth; target="$(kind_base "$kind")"; auth_for "$kind"
+  local h2=(h2load -c "$clients" -m "$streams" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "${auth[@]}" "$target$path")
   # Bounded: h2load -D stops itself; timeout catches a hung connection.
   timeout -k 5 $(( warmup + 30 )) "${h2[@]}" -D "$warmup" >/dev/null 2>&1 || true
   local ticks0 alloc0 gen00 ticks1 alloc1 gen01
@@ -167,7 +193,8 @@ run_case() {
     { echo "#### $label — $kind ($path)"; echo; echo '```'
       curl -sS --http2-prior-knowledge "$target/stats/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
   fi
-  printf '$' >>"$work/commands.log"; printf ' %q' "${h2[@]}" -D "$duration" >>"$work/commands.log"; echo >>"$work/commands.log"
+  local command; printf -v command ' %q' "${h2[@]}" -D "$duration"
+  echo "\$${command//"$bench_key"/<admin key>}" >>"$work/commands.log"   # the report names the key, never shows it
   awk -v label="$label" -v kind="$kind" -v per_call="$per_call" -v tck="$clk_tck" \
       -v ticks=$(( ticks1 - ticks0 )) -v alloc=$(( alloc1 - alloc0 )) -v gen0=$(( gen01 - gen00 )) \
       -v client="$(awk '{print $1 + $2}' "$client_time")" '
@@ -186,11 +213,12 @@ scenario() {
   # Tier every endpoint up before the first measured round (the per-case warm-up alone leaves round 1 cold).
   local cases=("bare $2 $4" "ours $3 $4")
   [[ -n "${8:-}" ]] && cases+=("notifier $8 $9")
-  local c kind path body
+  local c kind path body auth
   for c in "${cases[@]}"; do
     read -r kind path body <<<"$c"
+    auth_for "$kind"
     timeout -k 5 $(( warmup + 30 )) h2load -c "$5" -m "$6" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
-      "$(kind_base "$kind")$path" -D "$warmup" >/dev/null 2>&1 || true
+      "${auth[@]}" "$(kind_base "$kind")$path" -D "$warmup" >/dev/null 2>&1 || true
   done
   for _ in $(seq 1 "$rounds"); do
     for c in "${cases[@]}"; do
@@ -249,7 +277,8 @@ report="$results_dir/latest.md"
     }' "$results"
   echo
   echo "The broker host's row is another process (same load, same run): ListAliases through BrokerHost's whole pipeline" \
-       "(interceptors, the core's name table, the reply mapping). Its ratio is to the bench server's bare unary endpoint."
+       "(authentication and authorization of the call's admin key, the rate limiter's admin partition, interceptors, the" \
+       "core's name table, the reply mapping). Its ratio is to the bench server's bare unary endpoint."
   echo
   echo "For reference, the retired NotifyBroker.Grpc layer's targets on this machine class: unary >= 230,000 calls/s at" \
        "<= 5 µs server CPU per call (grpc-dotnet then: ~217,000/s, ~5.8 µs); streaming 18-byte messages >= 5,000,000/s" \

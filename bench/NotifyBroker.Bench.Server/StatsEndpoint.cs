@@ -15,7 +15,8 @@ internal static class StatsEndpoint
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, Counters);
+        // Anonymous: the broker host's fallback policy wants an identity for everything mapped without a policy.
+        endpoints.MapGet(Path, Counters).AllowAnonymous();
         endpoints.MapGet(Path + "/allocations", (HttpContext context) =>
         {
             var sampler = AllocationSampler.Instance;
@@ -31,7 +32,7 @@ internal static class StatsEndpoint
             }
 
             return Results.Text(report);
-        });
+        }).AllowAnonymous();
     }
 
     private static IResult Counters(HttpContext context)

@@ -8,6 +8,10 @@
 // Native on purpose: on a 2-core machine the load generator must cost far less than the server it measures, so the
 // subscribers do not parse events beyond the two fields they need, and everything runs on one thread with poll().
 //
+// Identity: when $NB_BENCH_KEY is set, every call carries "authorization: Bearer $NB_BENCH_KEY" (the broker refuses
+// calls without a key; servers without authentication ignore the header). From the environment, not argv, so the key
+// is not in the process list.
+//
 // Output: "key value" lines on stdout (see usage()). Idle mode (--duration 0) prints "ready <n>" once all streams
 // are open and holds them until stdin closes or --hold seconds pass, so a script can measure the server meanwhile.
 #define _GNU_SOURCE
@@ -101,6 +105,7 @@ static Subscriber *subscribers;
 static uint8_t subscribe_body[256];
 static size_t subscribe_body_length;
 static char authority[64];
+static char *authorization; // "Bearer <key>", or NULL: no authorization header
 static char subscribe_path[128], broadcast_path[128];
 
 static int opened_count, closed_count;
@@ -422,10 +427,10 @@ static nghttp2_nv header(const char *name, const char *value) {
 static int32_t submit_call(Connection *c, const char *path, nghttp2_data_source_read_callback read, void *state) {
     nghttp2_nv headers[] = {
         header(":method", "POST"), header(":scheme", "http"), header(":authority", authority), header(":path", path),
-        header("content-type", "application/grpc"), header("te", "trailers"),
+        header("content-type", "application/grpc"), header("te", "trailers"), header("authorization", authorization ? authorization : ""),
     };
     nghttp2_data_provider body = { .source = { .ptr = state }, .read_callback = read };
-    int32_t id = nghttp2_submit_request(c->session, NULL, headers, 6, &body, state);
+    int32_t id = nghttp2_submit_request(c->session, NULL, headers, authorization ? 7 : 6, &body, state);
     if (id < 0) { fprintf(stderr, "nbfanout: submit: %s\n", nghttp2_strerror(id)); exit(1); }
     return id;
 }
@@ -485,6 +490,7 @@ static void usage(void) {
         "                [--service /notify.v1.Notifier]   (/bare/fanout on the bench server: the Kestrel ceiling)\n"
         "  --duration 0 = idle mode: open the streams, print \"ready N\", hold them for --hold s or until stdin closes.\n"
         "  --wave N = open the streams N at a time, each wave once the previous one is open (0 = all at once).\n"
+        "  $NB_BENCH_KEY set: every call carries \"authorization: Bearer $NB_BENCH_KEY\".\n"
         "  Every subscriber stream that ends is reported on stderr with its grpc-status, RST code and message.\n"
         "  --max-ahead: how many accepted broadcasts may still be undelivered to some subscriber before the\n"
         "               publisher waits (keeps the broker's bounded queues from overflowing by design).\n"
@@ -520,6 +526,10 @@ int main(int argc, char **argv) {
         options.inflight < 1 || options.max_ahead < 1 || strlen(options.registered_name) > 60)
         usage();
     snprintf(authority, sizeof authority, "%s:%d", options.host, options.port);
+    const char *key = getenv("NB_BENCH_KEY");
+    if (key && *key) {
+        if (asprintf(&authorization, "Bearer %s", key) < 0) die("asprintf");
+    }
     snprintf(subscribe_path, sizeof subscribe_path, "%s/Subscribe", options.service);
     snprintf(broadcast_path, sizeof broadcast_path, "%s/Broadcast", options.service);
     latency_us = calloc(LATENCY_BUCKETS, sizeof *latency_us);
