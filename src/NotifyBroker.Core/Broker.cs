@@ -56,7 +56,7 @@ public sealed class Broker : IAsyncDisposable
         Options = options;
         Name = string.IsNullOrEmpty(options.Name) ? desktop.HostName : options.Name;
         _ownsEngine = engine is null;
-        _engine = engine ?? new InMemoryEngine(options.HistoryMaxCount, options.HistoryMaxAge, time);
+        _engine = engine ?? new InMemoryEngine(options.HistoryMaxCount, options.HistoryMaxAge, time, options.HistoryMaxBytes, options.MaxEventBytes);
         _aliases = new AliasTable(options.MaxAliases);
         _localServer = new LocalServerName(Name);
 

@@ -22,7 +22,9 @@ public interface IBrokerEngine : IDisposable
 
     /// <summary>
     /// Append an event and wake the subscriptions waiting for it. Never blocks on a subscriber; safe to call from
-    /// the desktop's message-loop thread.
+    /// the desktop's message-loop thread. An engine with a per-event byte limit refuses a larger event with
+    /// <see cref="EventSize.TooLarge"/> (a <see cref="Errors.BrokerException"/>), so that no subscriber is ever sent
+    /// an event its client cannot receive.
     /// </summary>
     BrokerEvent Publish(EventBody body, TraceContext trace);
 

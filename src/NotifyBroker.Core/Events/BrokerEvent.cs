@@ -15,12 +15,19 @@ public sealed class BrokerEvent
     private static readonly Lock[] EncodeLocks = Enumerable.Range(0, 32).Select(static _ => new Lock()).ToArray();
 
     public BrokerEvent(StreamPosition position, DateTimeOffset time, TraceContext trace, EventBody body)
+        : this(position, time, trace, body, EventSize.Estimate(body, trace, position.Epoch ?? ""))
+    {
+    }
+
+    /// <summary>An event whose <see cref="ByteSize"/> the caller has already estimated (outside its lock).</summary>
+    internal BrokerEvent(StreamPosition position, DateTimeOffset time, TraceContext trace, EventBody body, int byteSize)
     {
         ArgumentNullException.ThrowIfNull(body);
         Position = position;
         Time = time;
         Trace = trace;
         Body = body;
+        ByteSize = byteSize;
     }
 
     /// <summary>Where the event sits in history.</summary>
@@ -33,6 +40,12 @@ public sealed class BrokerEvent
     public TraceContext Trace { get; }
 
     public EventBody Body { get; }
+
+    /// <summary>
+    /// The size of the event's notify.v1.Event encoding, estimated from above (<see cref="EventSize"/>): what history's
+    /// byte bound and the per-event limit count.
+    /// </summary>
+    public int ByteSize { get; }
 
     /// <summary>
     /// The event's encoding in <paramref name="format"/> (compared by reference: use one static object per format),

@@ -12,6 +12,15 @@ namespace NotifyBroker.Core.Listening;
 /// thread, so it only decodes, appends to history and returns; it never throws into the window procedure. A message
 /// it cannot publish is handed to the host's failure hook, so that it is not lost silently.
 /// </summary>
+/// <remarks>
+/// A message whose event would be larger than <see cref="BrokerOptions.MaxEventBytes"/> (a 4 MiB WM_COPYDATA from
+/// another program, say: our own Broadcast refuses such a request before it reaches the desktop) is dropped, not
+/// truncated: the engine refuses it (<see cref="EventSize.TooLarge"/>) and it reaches the failure hook like any other
+/// message that could not be published, which the host logs as an error. Published, it would be a poison event that
+/// no client with the default 4 MiB receive limit can read, replayed to every subscriber that resumes over it; and a
+/// truncated copy would be data the sender never sent, which the contract has no field to mark. History, positions
+/// and subscribers go on as if it had never arrived.
+/// </remarks>
 internal sealed class ListenerSink : IWindowMessageSink
 {
     private readonly IBrokerEngine _engine;

@@ -62,6 +62,14 @@ public static class BrokerTelemetry
         "{event}",
         "Events held in history.");
 
+    // Observed on collection only: the bytes each live broker's history holds (never above Broker:HistoryMaxBytes).
+    private static readonly ObservableGauge<long> HistoryBytes = Meter.CreateObservableGauge(
+        "notify.broker.history.bytes",
+        static () => Engines.Keys.Select(static engine => new Measurement<long>(
+            engine.GetHistoryState().Bytes, new KeyValuePair<string, object?>("notify.broker.epoch", engine.Epoch))),
+        "By",
+        "Bytes of the events held in history (their notify.v1.Event encoding, estimated from above).");
+
     /// <summary>Report this engine's history size until the returned handle is disposed.</summary>
     public static IDisposable TrackHistory(IBrokerEngine engine)
     {

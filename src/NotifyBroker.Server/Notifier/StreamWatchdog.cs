@@ -3,14 +3,18 @@ namespace NotifyBroker.Server.Notifier;
 /// <summary>
 /// The one timer behind every Subscribe stream's keepalives and stalled-write checks. Every tick it looks at each open
 /// <see cref="SubscriptionPump"/>: a pump parked for longer than its keepalive interval (or once the broker is
-/// stopping) is woken; a pump whose write has made no progress is checked for overflow and reset after the grace
-/// period. Pumps themselves hold no timer and arm nothing per batch: on the hot path they only store a phase and a
-/// counter, and a timestamp when they park.
+/// stopping) is woken; a pump whose write has made no progress is reset once it has not drained within the drain
+/// timeout, or has overflowed and stayed stalled for the grace period. Pumps themselves hold no timer and arm
+/// nothing per batch: on the hot path they only store a phase and a counter, and a timestamp when they park.
 /// </summary>
 /// <remarks>
 /// The timer runs only while a stream is open, every <see cref="FineResolution"/> while some stream has a short
 /// keepalive interval and every <see cref="CoarseResolution"/> otherwise: a sweep touches every open stream, so at
 /// thousands of streams it should not run more often than the keepalives need.
+/// <para>
+/// A sweep runs on a timer thread (and on the thread that signals the broker's stop), where an exception would end
+/// the process: a fault with one stream is logged with that stream and the sweep goes on with the others.
+/// </para>
 /// </remarks>
 internal sealed class StreamWatchdog
 {
@@ -142,19 +146,38 @@ internal sealed class StreamWatchdog
                 for (var i = 0; i < _count; i++)
                 {
                     var pump = _pumps[i];
-                    var attention = pump.Inspect(now, stopping);
-                    if (attention != SubscriptionPump.Attention.None)
+                    try
                     {
-                        _due.Add((pump, attention));
+                        var attention = pump.Inspect(now, stopping);
+                        if (attention != SubscriptionPump.Attention.None)
+                        {
+                            _due.Add((pump, attention));
+                        }
+                    }
+                    catch (Exception error) when (error is not OutOfMemoryException)
+                    {
+                        pump.ReportWatchdogFault(error);
                     }
                 }
             }
 
-            // Outside the lock: waking runs cancellation callbacks and resetting aborts a stream in Kestrel.
+            // Outside the lock: waking runs cancellation callbacks and resetting aborts a stream in Kestrel. A pump
+            // may have ended since it was inspected; Attend then leaves it (and its recycled context) alone.
             foreach (var (pump, attention) in _due)
             {
-                pump.Attend(attention, stopping);
+                try
+                {
+                    pump.Attend(attention);
+                }
+                catch (Exception error) when (error is not OutOfMemoryException)
+                {
+                    pump.ReportWatchdogFault(error);
+                }
             }
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // Nothing above should get here; if anything does, the next tick sweeps again.
         }
         finally
         {

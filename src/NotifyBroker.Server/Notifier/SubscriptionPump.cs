@@ -3,8 +3,10 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
+using NotifyBroker.Core;
 using NotifyBroker.Core.Engine;
 using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Events;
@@ -17,25 +19,42 @@ using NotifyBroker.Server.Observability;
 namespace NotifyBroker.Server.Notifier;
 
 /// <summary>
-/// Moves one subscription onto one response stream: the Open event, then batches (everything ready, each event's
-/// shared bytes written with BufferHint, then one flush of the response body per batch), a keepalive whenever the stream has been idle for the
-/// keepalive interval, and at the end the status that tells the client why and where to resume.
+/// Moves one subscription onto one response stream: the Open event, then batches (what is ready, up to
+/// <see cref="MaxBatch"/> events and <see cref="BrokerOptions.MaxBatchBytes"/> bytes, each event's shared bytes
+/// written with BufferHint, then one flush of the response body per batch), a keepalive whenever the stream has been
+/// idle for the keepalive interval, and at the end the status that tells the client why and where to resume.
 /// </summary>
 /// <remarks>
 /// The pump owns no timer. The <see cref="StreamWatchdog"/> shared by all streams wakes it when a keepalive is due
 /// (by cancelling <see cref="_wake"/>, the token it parks with) and watches flushes that do not finish at once. On the
 /// hot path the pump only stores its phase and counts slow flushes; nothing is allocated per batch.
-/// A subscriber that stops reading fills the HTTP/2 flow-control window and the response buffer, so our flush waits.
-/// Waiting costs nothing beyond the stream's fixed buffers (the subscription is a cursor into history), and a client
-/// that reads again gets what was written and then, once the subscription has fallen more than its capacity behind,
-/// RESOURCE_EXHAUSTED with its resume position. A status cannot overtake data stuck behind HTTP/2 flow control,
-/// though, so a client that stays overflowed and silent for <see cref="StalledStreamGrace"/> (or any stalled stream
-/// when the broker stops) is reset instead: the SDK then resumes from the last event it yielded.
+/// <para>
+/// A subscriber that stops reading fills the HTTP/2 flow-control window, so our flush waits with the batch in the
+/// response buffer: a stream holds at most one batch, which the byte bound keeps to
+/// <see cref="BrokerOptions.MaxBatchBytes"/> (or one event, if that is larger), whatever the size of its events.
+/// The subscription itself is a cursor into history and holds nothing. A client that reads again gets what was
+/// written and then, once the subscription has fallen more than its capacity behind, RESOURCE_EXHAUSTED with its
+/// resume position.
+/// </para>
+/// <para>
+/// The drain rule: a write or flush that has not completed within <see cref="BrokerOptions.StreamDrainTimeout"/>
+/// ends the stream, overflowed or not (a client reading too slowly to take one batch in that time). So does a stall
+/// of <see cref="StalledStreamGrace"/> once the subscription has overflowed, and any stall when the broker stops.
+/// A status cannot overtake data stuck behind HTTP/2 flow control, so these streams are reset (RST_STREAM): the
+/// client's resume position is the last event it received (the SDK resumes from the last event it yielded), and the
+/// call ends on the server with RESOURCE_EXHAUSTED SLOW_CONSUMER (ErrorInfo metadata "cause" = "drain_timeout" for the
+/// drain rule) or BROKER_STOPPING and the same position, which the log also names. Resetting frees the buffered batch.
+/// </para>
 /// </remarks>
-internal sealed class SubscriptionPump
+internal sealed partial class SubscriptionPump
 {
     /// <summary>Flush at least this often, so one busy stream never holds a long unflushed run of events.</summary>
-    private const int MaxBatch = 128;
+    internal const int MaxBatch = 128;
+
+    /// <summary>What gRPC adds to each message on the wire: the compressed flag and the 4-byte length.</summary>
+    internal const int FrameHeaderBytes = 5;
+
+    private static readonly BrokerOptions DefaultLimits = new();
 
     /// <summary>How long a flush may make no progress before the watchdog checks whether its subscription has overflowed.</summary>
     internal static readonly TimeSpan StallCheckInterval = TimeSpan.FromMilliseconds(200);
@@ -54,6 +73,14 @@ internal sealed class SubscriptionPump
     private const int NotReset = 0;
     private const int ResetOverflowed = 1;
     private const int ResetStopping = 2;
+    private const int ResetDrainTimeout = 3;
+
+    // Who may touch the HttpContext from outside: the watchdog aborts only while the gate is open, and the pump closes
+    // it before the call ends (waiting out an abort in progress), so an abort never reaches a context Kestrel has
+    // since recycled for another stream.
+    private const int GateOpen = 0;
+    private const int GateAborting = 1;
+    private const int GateClosed = 2;
 
     /// <summary>What a watchdog sweep found a pump needs.</summary>
     internal enum Attention
@@ -70,6 +97,8 @@ internal sealed class SubscriptionPump
     private readonly HttpContext _httpContext;
     private readonly TimeSpan _keepaliveInterval;
     private readonly long _capacity;
+    private readonly int _maxBatchBytes;
+    private readonly TimeSpan _drainTimeout;
     private readonly StreamWatchdog _watchdog;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -85,8 +114,13 @@ internal sealed class SubscriptionPump
     // Never disposed: it holds no timer, and the watchdog may still be cancelling one the pump has just replaced.
     private CancellationTokenSource _wake = new();
 
+    // An event read for a batch that had no room left for it: the first of the next batch. Pump only.
+    private BrokerEvent? _carried;
+
     // Shared with the watchdog thread.
     private int _phase;
+    private int _gate;
+    private long _batchBytes;     // the bytes of the batch last written (what a stalled flush holds), for the log
     private long _parkedAt;       // timestamp: when the pump last parked after writing something
     private int _slowWrites;      // counts slow writes, so the watchdog tells one stalled write from the next
     private int _resetBy;
@@ -96,6 +130,7 @@ internal sealed class SubscriptionPump
     private long _watchedSince;
     private long _overflowedAt;
     private bool _overflowed;
+    private int _pendingReset;
 
     public SubscriptionPump(
         Subscription subscription,
@@ -105,7 +140,8 @@ internal sealed class SubscriptionPump
         int capacity,
         StreamWatchdog watchdog,
         CancellationToken brokerStopping,
-        ILogger logger)
+        ILogger logger,
+        BrokerOptions? limits = null)
     {
         _subscription = subscription;
         _stream = stream;
@@ -120,6 +156,11 @@ internal sealed class SubscriptionPump
         _callAborted = context.CancellationToken;
         _brokerStopping = brokerStopping;
         _handedOver = subscription.LastPosition;
+
+        // The byte bounds come from the broker's settings (resolved once per stream when the caller passes none).
+        limits ??= _httpContext.RequestServices?.GetService<Broker>()?.Options ?? DefaultLimits;
+        _maxBatchBytes = limits.MaxBatchBytes;
+        _drainTimeout = limits.StreamDrainTimeout;
     }
 
     /// <summary>The pump's place in the watchdog's list (guarded by the watchdog's lock).</summary>
@@ -174,83 +215,109 @@ internal sealed class SubscriptionPump
                     return;
                 }
 
-                // Wait for the next batch, or until a keepalive is due.
-                var wroteSinceParked = true; // the next park restarts the idle clock
-                var keepalive = false;
-                bool more;
-                while (true)
+                // An event carried over from a full batch is consumed already: write it now, without waiting.
+                if (_carried is null)
                 {
-                    try
+                    // Wait for the next batch, or until a keepalive is due.
+                    var wroteSinceParked = true; // the next park restarts the idle clock
+                    var keepalive = false;
+                    bool more;
+                    while (true)
                     {
-                        _callAborted.ThrowIfCancellationRequested();
-                        var wait = _subscription.WaitToReadAsync(_wake.Token);
-                        if (wait.IsCompleted)
+                        try
                         {
-                            more = wait.GetAwaiter().GetResult();
-                        }
-                        else
-                        {
-                            if (wroteSinceParked)
+                            _callAborted.ThrowIfCancellationRequested();
+                            var wait = _subscription.WaitToReadAsync(_wake.Token);
+                            if (wait.IsCompleted)
                             {
-                                Volatile.Write(ref _parkedAt, _time.GetTimestamp());
-                                wroteSinceParked = false;
+                                more = wait.GetAwaiter().GetResult();
+                            }
+                            else
+                            {
+                                if (wroteSinceParked)
+                                {
+                                    Volatile.Write(ref _parkedAt, _time.GetTimestamp());
+                                    wroteSinceParked = false;
+                                }
+
+                                Volatile.Write(ref _phase, Parked);
+                                try
+                                {
+                                    more = await wait.ConfigureAwait(false);
+                                }
+                                finally
+                                {
+                                    Volatile.Write(ref _phase, Running);
+                                }
                             }
 
-                            Volatile.Write(ref _phase, Parked);
-                            try
-                            {
-                                more = await wait.ConfigureAwait(false);
-                            }
-                            finally
-                            {
-                                Volatile.Write(ref _phase, Running);
-                            }
-                        }
-
-                        break;
-                    }
-                    catch (OperationCanceledException) when (_callAborted.IsCancellationRequested)
-                    {
-                        ServerLog.SubscriptionCancelled(_logger, _context.Peer, _subscription.LastPosition.ToString());
-                        return;
-                    }
-                    catch (OperationCanceledException) when (_brokerStopping.IsCancellationRequested)
-                    {
-                        throw StreamEnds.BrokerStopping(_subscription.LastPosition);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // The watchdog woke us. Unless that wake was meant for a wait that an event ended meanwhile,
-                        // the stream has been idle for a whole interval. (A full fence: a client cancel that comes
-                        // now either sees the new source or is seen by the next wait's check below.)
-                        Interlocked.Exchange(ref _wake, new CancellationTokenSource());
-                        if (!wroteSinceParked && _time.GetElapsedTime(Volatile.Read(ref _parkedAt)) >= _keepaliveInterval)
-                        {
-                            keepalive = true;
-                            more = true;
                             break;
                         }
+                        catch (OperationCanceledException) when (_callAborted.IsCancellationRequested)
+                        {
+                            ServerLog.SubscriptionCancelled(_logger, _context.Peer, _subscription.LastPosition.ToString());
+                            return;
+                        }
+                        catch (OperationCanceledException) when (_brokerStopping.IsCancellationRequested)
+                        {
+                            throw StreamEnds.BrokerStopping(_subscription.LastPosition);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // The watchdog woke us. Unless that wake was meant for a wait that an event ended meanwhile,
+                            // the stream has been idle for a whole interval. (A full fence: a client cancel that comes
+                            // now either sees the new source or is seen by the next wait's check below.)
+                            Interlocked.Exchange(ref _wake, new CancellationTokenSource());
+                            if (!wroteSinceParked && _time.GetElapsedTime(Volatile.Read(ref _parkedAt)) >= _keepaliveInterval)
+                            {
+                                keepalive = true;
+                                more = true;
+                                break;
+                            }
+                        }
+                    }
+
+                    if (keepalive)
+                    {
+                        // Tell the client we are alive and how far the stream has come.
+                        _handedOver = _subscription.LastPosition;
+                        await WriteAsync(EventMapping.Keepalive(_handedOver, _time.GetUtcNow())).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (!more)
+                    {
+                        throw EndOf(_subscription.Completion);
                     }
                 }
 
-                if (keepalive)
-                {
-                    // Tell the client we are alive and how far the stream has come.
-                    _handedOver = _subscription.LastPosition;
-                    await WriteAsync(EventMapping.Keepalive(_handedOver, _time.GetUtcNow())).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (!more)
-                {
-                    throw EndOf(_subscription.Completion);
-                }
-
+                // A batch: what is ready, up to MaxBatch events and MaxBatchBytes bytes (at least one event, however
+                // large). An event that would take the batch past its bytes waits, consumed, for the next batch, so
+                // the bound holds without peeking at the subscription.
                 var written = 0;
-                while (written < MaxBatch && _subscription.TryRead(out var brokerEvent))
+                long batchBytes = 0;
+                while (written < MaxBatch)
                 {
+                    var brokerEvent = _carried;
+                    if (brokerEvent is not null)
+                    {
+                        _carried = null;
+                    }
+                    else if (!_subscription.TryRead(out brokerEvent))
+                    {
+                        break;
+                    }
+
+                    var encoded = EventMapping.Encode(brokerEvent);
+                    var frameBytes = (long)encoded.Length + FrameHeaderBytes;
+                    if (written > 0 && batchBytes + frameBytes > _maxBatchBytes)
+                    {
+                        _carried = brokerEvent;
+                        break;
+                    }
+
                     // No token: Grpc.AspNetCore would register it once per message; the call's own abort ends a write.
-                    var write = _stream.WriteAsync(EventMapping.Encode(brokerEvent));
+                    var write = _stream.WriteAsync(encoded);
                     if (!write.IsCompletedSuccessfully)
                     {
                         await AwaitSlowWriteAsync(new ValueTask(write)).ConfigureAwait(false);
@@ -258,14 +325,22 @@ internal sealed class SubscriptionPump
 
                     _handedOver = brokerEvent.Position;
                     _trace?.Delivered(brokerEvent);
+                    batchBytes += frameBytes;
                     written++;
                 }
+
+                Volatile.Write(ref _batchBytes, batchBytes);
             }
         }
         catch (BrokerException error)
         {
             // The interceptor translates what the handler throws before the stream runs; this is the same rule after.
             throw NotifyStatus.FromBrokerException(error);
+        }
+        catch (Exception error) when (WasReset && error is not RpcException)
+        {
+            // The watchdog reset the stream under a write that was not a slow one (the abort refuses later writes).
+            throw ResetEnd()!;
         }
         catch (Exception error) when (error is InvalidOperationException or OperationCanceledException && _callAborted.IsCancellationRequested && !WasReset)
         {
@@ -278,6 +353,14 @@ internal sealed class SubscriptionPump
         {
             _watchdog.Remove(this);
             _trace?.Complete();
+
+            // From here on no abort may reach this HttpContext: once the call ends, Kestrel reuses it for another
+            // stream. An abort already under way is this stream's own; wait it out (it takes no time) without
+            // blocking the thread, which may be the one Kestrel's abort needs.
+            while (Interlocked.CompareExchange(ref _gate, GateClosed, GateOpen) == GateAborting)
+            {
+                await Task.Yield();
+            }
         }
     }
 
@@ -298,20 +381,29 @@ internal sealed class SubscriptionPump
                 var write = Volatile.Read(ref _slowWrites);
                 if (write != _watchedWrite)
                 {
-                    // A slow write we have not seen before: it gets its own check interval and grace period.
+                    // A slow write we have not seen before: it gets its own check interval, grace period and drain time.
                     _watchedWrite = write;
                     _watchedSince = now;
                     _overflowed = false;
                     return Attention.None;
                 }
 
-                if (_time.GetElapsedTime(_watchedSince, now) < StallCheckInterval)
+                var stalledFor = _time.GetElapsedTime(_watchedSince, now);
+                if (stalledFor < StallCheckInterval)
                 {
                     return Attention.None;
                 }
 
                 if (stopping)
                 {
+                    _pendingReset = ResetStopping;
+                    return Attention.Reset;
+                }
+
+                // The drain rule: the client has not taken this batch in the time allowed, overflowed or not.
+                if (stalledFor >= _drainTimeout)
+                {
+                    _pendingReset = ResetDrainTimeout;
                     return Attention.Reset;
                 }
 
@@ -321,15 +413,26 @@ internal sealed class SubscriptionPump
                     _overflowedAt = now;
                 }
 
-                return _overflowed && _time.GetElapsedTime(_overflowedAt, now) >= StalledStreamGrace ? Attention.Reset : Attention.None;
+                if (_overflowed && _time.GetElapsedTime(_overflowedAt, now) >= StalledStreamGrace)
+                {
+                    _pendingReset = ResetOverflowed;
+                    return Attention.Reset;
+                }
+
+                return Attention.None;
 
             default:
                 return Attention.None;
         }
     }
 
-    /// <summary>Called by a watchdog sweep, outside its lock, with what <see cref="Inspect"/> found.</summary>
-    internal void Attend(Attention attention, bool stopping)
+    /// <summary>
+    /// Called by a watchdog sweep, outside its lock, with what <see cref="Inspect"/> found. A reset aborts the
+    /// stream only if the write that <see cref="Inspect"/> found stalled is still the one in progress, and only while
+    /// the call is still running (the gate): never a stream whose client caught up meanwhile, and never a context that
+    /// has moved on to another call.
+    /// </summary>
+    internal void Attend(Attention attention)
     {
         if (attention == Attention.Wake)
         {
@@ -337,19 +440,53 @@ internal sealed class SubscriptionPump
             return;
         }
 
-        if (Volatile.Read(ref _phase) != Writing)
+        if (attention != Attention.Reset || Interlocked.CompareExchange(ref _gate, GateAborting, GateOpen) != GateOpen)
         {
-            return; // the client took the data meanwhile
+            return; // the call is ending or has ended: its context may already belong to another stream
         }
 
-        if (Interlocked.CompareExchange(ref _resetBy, stopping ? ResetStopping : ResetOverflowed, NotReset) != NotReset)
+        try
         {
-            return; // already reset; the write has not returned yet
-        }
+            if (Volatile.Read(ref _phase) != Writing || Volatile.Read(ref _slowWrites) != _watchedWrite)
+            {
+                return; // the client took the data meanwhile
+            }
 
-        ServerLog.StalledStreamReset(_logger, _context.Peer, _handedOver.ToString());
-        ServerTelemetry.StreamResets.Add(1);
-        _httpContext.Abort(); // ends the stalled flush (and the call's token)
+            var reason = _pendingReset;
+            if (Interlocked.CompareExchange(ref _resetBy, reason, NotReset) != NotReset)
+            {
+                return; // already reset; the write has not returned yet
+            }
+
+            if (reason == ResetDrainTimeout)
+            {
+                Log.DrainTimeoutReset(_logger, _context.Peer, Volatile.Read(ref _batchBytes), _drainTimeout, _handedOver.ToString());
+            }
+            else
+            {
+                ServerLog.StalledStreamReset(_logger, _context.Peer, _handedOver.ToString());
+            }
+
+            ServerTelemetry.StreamResets.Add(1);
+            _httpContext.Abort(); // ends the stalled flush (and the call's token)
+        }
+        finally
+        {
+            Volatile.Write(ref _gate, GateOpen);
+        }
+    }
+
+    /// <summary>A sweep's inspection or attention of this pump threw: log it; the sweep goes on with the other streams.</summary>
+    internal void ReportWatchdogFault(Exception error)
+    {
+        try
+        {
+            Log.WatchdogFault(_logger, _context.Peer, error);
+        }
+        catch (Exception logFailure) when (logFailure is not OutOfMemoryException)
+        {
+            // Nowhere left to report it; the sweep must not fail for it.
+        }
     }
 
     /// <summary>Cancel the token the pump parks with. The pump may have left the wait meanwhile; it tells a stale wake apart.</summary>
@@ -413,12 +550,28 @@ internal sealed class SubscriptionPump
     /// <summary>After a slow write: end with the status that says why, if the watchdog reset the stream under it.</summary>
     private void ThrowIfReset()
     {
-        switch (Volatile.Read(ref _resetBy))
+        if (ResetEnd() is { } end)
         {
-            case ResetStopping:
-                throw StreamEnds.BrokerStopping(_handedOver);
-            case ResetOverflowed:
-                throw StreamEnds.SlowConsumer(_handedOver, _capacity);
+            throw end;
         }
+    }
+
+    /// <summary>The status of a stream the watchdog reset (resuming after what was handed over), or null if it was not.</summary>
+    private RpcException? ResetEnd() => Volatile.Read(ref _resetBy) switch
+    {
+        ResetStopping => StreamEnds.BrokerStopping(_handedOver),
+        ResetOverflowed => StreamEnds.SlowConsumer(_handedOver, _capacity),
+        ResetDrainTimeout => StreamEnds.DrainTimeout(_handedOver, _drainTimeout),
+        _ => null,
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 14, Level = LogLevel.Warning,
+            Message = "Stream to {Peer} reset: its client had not taken the {Bytes} bytes last written within {DrainTimeout} (Broker:StreamDrainTimeout); events up to {Position} were written to it, and it resumes after the last one it received")]
+        public static partial void DrainTimeoutReset(ILogger logger, string peer, long bytes, TimeSpan drainTimeout, string position);
+
+        [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "The stream watchdog failed on the stream to {Peer}; it goes on with the other streams")]
+        public static partial void WatchdogFault(ILogger logger, string peer, Exception error);
     }
 }

@@ -5,7 +5,7 @@ using NotifyBroker.Core.Subscriptions;
 namespace NotifyBroker.Core.Engine.InMemory;
 
 /// <summary>
-/// The default engine: history in an <see cref="EventRing"/> and every subscription a cursor into it
+/// The default engine: history in an <see cref="EventRing"/> (bounded by count, bytes and age) and every subscription a cursor into it
 /// (<see cref="RingSubscription"/>), so replay and live are one code path and no event is copied per subscriber.
 /// Publishing takes a short lock, appends, and wakes only the subscriptions that are parked waiting for an event
 /// their filter passes; it never waits for a subscriber.
@@ -15,6 +15,7 @@ public sealed class InMemoryEngine : IBrokerEngine
     private readonly Lock _sync = new();
     private readonly EventRing _ring;
     private readonly TimeSpan _maxAge;
+    private readonly int _maxEventBytes;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _startedAt;
     private readonly List<RingSubscription> _waiters = [];
@@ -25,11 +26,27 @@ public sealed class InMemoryEngine : IBrokerEngine
     /// <param name="historyMaxCount">How many events history holds at most (at least 1).</param>
     /// <param name="historyMaxAge">How long history holds an event.</param>
     /// <param name="timeProvider">The clock for event times and age eviction.</param>
-    public InMemoryEngine(int historyMaxCount, TimeSpan historyMaxAge, TimeProvider? timeProvider = null)
+    /// <param name="historyMaxBytes">
+    /// How many bytes of events history holds at most, counted as <see cref="BrokerEvent.ByteSize"/>: the oldest are
+    /// evicted to make room, exactly as the count bound evicts them.
+    /// </param>
+    /// <param name="maxEventBytes">
+    /// The largest event <see cref="Publish"/> accepts (never more than <paramref name="historyMaxBytes"/>); a larger
+    /// one is refused with <see cref="EventSize.TooLarge"/> and never reaches history.
+    /// </param>
+    public InMemoryEngine(
+        int historyMaxCount,
+        TimeSpan historyMaxAge,
+        TimeProvider? timeProvider = null,
+        long historyMaxBytes = long.MaxValue,
+        int maxEventBytes = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(historyMaxAge, TimeSpan.Zero);
-        _ring = new EventRing(historyMaxCount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyMaxBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 1);
+        _ring = new EventRing(historyMaxCount, historyMaxBytes);
         _maxAge = historyMaxAge;
+        _maxEventBytes = (int)Math.Min(maxEventBytes, historyMaxBytes);
         _time = timeProvider ?? TimeProvider.System;
         _startedAt = _time.GetUtcNow();
         _lastTime = _startedAt;
@@ -59,9 +76,24 @@ public sealed class InMemoryEngine : IBrokerEngine
         }
     }
 
+    /// <summary>The largest event <see cref="Publish"/> accepts, in <see cref="BrokerEvent.ByteSize"/> bytes.</summary>
+    public int MaxEventBytes => _maxEventBytes;
+
+    /// <inheritdoc />
+    /// <exception cref="Errors.BrokerException">
+    /// ERROR_INVALID_PARAMETER when the event would be larger than <see cref="MaxEventBytes"/> (<see cref="EventSize.TooLarge"/>).
+    /// </exception>
     public BrokerEvent Publish(EventBody body, TraceContext trace)
     {
         ArgumentNullException.ThrowIfNull(body);
+
+        // Measured before the lock: counting a large string's UTF-8 bytes is the only per-byte work of a publish.
+        var byteSize = EventSize.Estimate(body, trace, Epoch);
+        if (byteSize > _maxEventBytes)
+        {
+            throw EventSize.TooLarge(byteSize, _maxEventBytes);
+        }
+
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -71,7 +103,7 @@ public sealed class InMemoryEngine : IBrokerEngine
             _lastTime = now > _lastTime ? now : _lastTime;
             EvictExpired(_lastTime);
 
-            var published = new BrokerEvent(new StreamPosition(_ring.Head + 1, Epoch), _lastTime, trace, body);
+            var published = new BrokerEvent(new StreamPosition(_ring.Head + 1, Epoch), _lastTime, trace, body, byteSize);
             _ring.Append(published);
             WakeWaiters(published);
             return published;
@@ -185,7 +217,7 @@ public sealed class InMemoryEngine : IBrokerEngine
     {
         var current = new StreamPosition(_ring.Head, Epoch);
         var oldest = _ring.Count > 0 ? new StreamPosition(_ring.Tail, Epoch) : current;
-        return new HistoryState(current, oldest, _ring.Count);
+        return new HistoryState(current, oldest, _ring.Count, _ring.Bytes);
     }
 
     private void EvictExpired(DateTimeOffset now) => _ring.EvictOlderThan(now - _maxAge);
