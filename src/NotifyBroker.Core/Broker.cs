@@ -7,6 +7,7 @@ using NotifyBroker.Core.Listening;
 using NotifyBroker.Core.Observability;
 using NotifyBroker.Core.Operations;
 using NotifyBroker.Core.Policy;
+using NotifyBroker.Core.Security;
 using NotifyBroker.Core.Subscriptions;
 
 namespace NotifyBroker.Core;
@@ -57,7 +58,7 @@ public sealed class Broker : IAsyncDisposable
         Name = string.IsNullOrEmpty(options.Name) ? desktop.HostName : options.Name;
         _ownsEngine = engine is null;
         _engine = engine ?? new InMemoryEngine(options.HistoryMaxCount, options.HistoryMaxAge, time, options.HistoryMaxBytes, options.MaxEventBytes);
-        _aliases = new AliasTable(options.MaxAliases);
+        _aliases = new AliasTable(options.MaxAliases, options.MaxAliasesPerIdentity);
         _localServer = new LocalServerName(Name);
 
         var audience = new SubscriberAudience();
@@ -136,25 +137,25 @@ public sealed class Broker : IAsyncDisposable
     /// <summary>Open a subscription. Dispose it when the stream ends.</summary>
     public Subscription Subscribe(SubscriptionRequest request) => _subscribe.Open(request);
 
-    /// <summary>NetMessageNameAdd.</summary>
-    public void AddAlias(string? serverName, string name)
+    /// <summary>NetMessageNameAdd: <paramref name="caller"/> (null: <see cref="Caller.Operator"/>) owns the alias from now on.</summary>
+    public void AddAlias(string? serverName, string name, Caller? caller = null)
     {
         _localServer.Ensure(serverName);
-        _aliases.Add(name);
+        _aliases.Add(name, caller ?? Caller.Operator);
     }
 
-    /// <summary>NetMessageNameDel.</summary>
-    public void DeleteAlias(string? serverName, string name)
+    /// <summary>NetMessageNameDel, by the alias's owner or an admin.</summary>
+    public void DeleteAlias(string? serverName, string name, Caller? caller = null)
     {
         _localServer.Ensure(serverName);
-        _aliases.Delete(name);
+        _aliases.Delete(name, caller ?? Caller.Operator);
     }
 
-    /// <summary>NetMessageNameEnum: registered and held aliases, ordered by name.</summary>
-    public IReadOnlyList<AliasEntry> ListAliases(string? serverName)
+    /// <summary>NetMessageNameEnum: registered and held aliases, ordered by name; a non-admin sees only its own.</summary>
+    public IReadOnlyList<AliasEntry> ListAliases(string? serverName, Caller? caller = null)
     {
         _localServer.Ensure(serverName);
-        return _aliases.List();
+        return _aliases.List(caller ?? Caller.Operator);
     }
 
     public async ValueTask DisposeAsync()
