@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -20,6 +23,14 @@ internal static class SecurityHostingExtensions
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName);
         var jwt = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>()?.Jwt ?? new SecurityOptions.JwtOptions();
+
+        // Data protection comes with authentication; its key ring stays in memory (see InMemoryKeyRing).
+        services.AddDataProtection();
+        services.Configure<KeyManagementOptions>(static keys =>
+        {
+            keys.XmlRepository = new InMemoryKeyRing();
+            keys.XmlEncryptor = new NullXmlEncryptor();
+        });
 
         services.AddSingleton<ApiKeyStore>();
         var authentication = services.AddAuthentication(BearerToken.SelectorScheme)
