@@ -219,10 +219,17 @@ start_server() {
       service[$t]=/notify.v1.Notifier ;;
     baseline)
       build_baseline
+      # The same admin key and identity files, through the environment, which every revision takes (one that
+      # predates identity ignores them; a bench server that defaults the files to its own temporary directory keeps
+      # that default, which is not the user's home either).
       if [[ "$baseline_kind" == bench ]]; then
-        dotnet "$baseline_dll" "${profile_args[@]}" --notifier --port 0 --max-streams "$streams_per_connection" "${host_args[@]}" \
+        Security__AdminKey="$NB_BENCH_KEY" Security__KeysFile="$work/identity/baseline-keys.json" \
+        Security__CredentialsFile="$work/identity/baseline-credentials.json" \
+          dotnet "$baseline_dll" "${profile_args[@]}" --notifier --port 0 --max-streams "$streams_per_connection" "${host_args[@]}" \
           >"$log_file" 2>&1 &
       else
+        Security__AdminKey="$NB_BENCH_KEY" Security__KeysFile="$work/identity/baseline-keys.json" \
+        Security__CredentialsFile="$work/identity/baseline-credentials.json" \
         Kestrel__Limits__Http2__MaxStreamsPerConnection="$streams_per_connection" \
           dotnet "$baseline_dll" --urls http://127.0.0.1:0 "${host_args[@]}" >"$log_file" 2>&1 &
         ready='.*Now listening on: http://127\.0\.0\.1:([0-9]+).*'
@@ -242,24 +249,34 @@ start_server() {
   stats_url[$t]=""
   [[ "$t" != baseline || "$baseline_kind" == bench ]] && stats_url[$t]="http://127.0.0.1:$p/stats"
   log "$t server pid ${pid[$t]} on 127.0.0.1:$p (MaxStreamsPerConnection $streams_per_connection, $gc_mode GC${queue:+, SubscriberQueueCapacity $queue})"
-  [[ "$t" == notifier ]] && check_identity "$t"
+  [[ "$t" == notifier || "$t" == baseline ]] && check_identity "$t"
   return 0
 }
 
 # The notifier measured is the one users get, authentication included: a call without a key must be refused
 # (grpc-status 16, UNAUTHENTICATED) and the same call with the run's admin key must succeed, before anything is timed.
+# A baseline may predate identity: it must answer with the key, and the report says whether it authenticates.
+baseline_identity=""
 check_identity() { # target
   local url="http://127.0.0.1:${port[$1]}${service[$1]}/ListAliases" headers="$work/identity/check.headers" status
   printf '\x00\x00\x00\x00\x00' >"$work/identity/empty.bin"   # ListAliasesRequest{}: an empty message behind the prefix
   curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
     --data-binary "@$work/identity/empty.bin" -D "$headers" -o /dev/null "$url"
   status="$(awk 'tolower($1) == "grpc-status:" {print $2 + 0}' "$headers" | head -n 1)"
-  [[ "$status" == 16 ]] || { echo "$1: a call without a key was not refused (grpc-status ${status:-none}); is authentication on?" >&2; cat "$headers" >&2; exit 1; }
+  if [[ "$1" == baseline ]]; then
+    [[ "$status" == 16 ]] && baseline_identity=on || baseline_identity=off
+  elif [[ "$status" != 16 ]]; then
+    echo "$1: a call without a key was not refused (grpc-status ${status:-none}); is authentication on?" >&2; cat "$headers" >&2; exit 1
+  fi
   curl -sS --max-time 30 --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
     -H "@$work/identity/authorization.header" --data-binary "@$work/identity/empty.bin" -D "$headers" -o /dev/null "$url"
   status="$(awk 'tolower($1) == "grpc-status:" {print $2 + 0}' "$headers" | head -n 1)"
   [[ "$status" == 0 ]] || { echo "$1: a call with the run's admin key failed (grpc-status ${status:-none})" >&2; cat "$headers" >&2; exit 1; }
-  log "$1: authentication on (no key: UNAUTHENTICATED; the run's admin key: OK)"
+  if [[ "$1" == baseline && "$baseline_identity" == off ]]; then
+    log "$1: no authentication (this revision predates identity; it ignores the key)"
+  else
+    log "$1: authentication on (no key: UNAUTHENTICATED; the run's admin key: OK)"
+  fi
 }
 
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/${pid[$1]}/stat"; }
@@ -407,7 +424,8 @@ report="$bench_dir/results/fanout-latest.md"
   if [[ -n "$baseline_kind" ]]; then
     echo
     echo "Baseline: $baseline_rev ($baseline_subject), built in a temporary git worktree" \
-         "$( [[ "$baseline_kind" == bench ]] && echo "(its bench server --notifier)" || echo "(its src/NotifyBroker.Server; no GC heap figure)")."
+         "$( [[ "$baseline_kind" == bench ]] && echo "(its bench server --notifier)" || echo "(its src/NotifyBroker.Server; no GC heap figure)");" \
+         "$( [[ "$baseline_identity" == on ]] && echo "authentication on, called with the same admin key." || echo "no authentication (it predates identity).")"
   fi
   echo
   echo "| Server | Subscribers | Deliveries/s | vs bare Kestrel | Broadcasts/s | p50 latency (µs) | p99 latency (µs) | Server CPU (ns/delivery) | Lost (worst round) | Streams ended (worst round) | nbfanout CPU (s) |"
