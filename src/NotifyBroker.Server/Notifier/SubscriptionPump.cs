@@ -1,10 +1,16 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics.Tracing;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Engine;
@@ -45,6 +51,19 @@ namespace NotifyBroker.Server.Notifier;
 /// call ends on the server with RESOURCE_EXHAUSTED SLOW_CONSUMER (ErrorInfo metadata "cause" = "drain_timeout" for the
 /// drain rule) or BROKER_STOPPING and the same position, which the log also names. Resetting frees the buffered batch.
 /// </para>
+/// <para>
+/// The write path. The Open event and keepalives go through Grpc.AspNetCore's stream writer (the first write starts
+/// the response and sends its headers). The events of a batch are written by the pump itself into the response body,
+/// each as its gRPC frame (the 5-byte prefix, then the event's shared bytes) with one GetSpan/Advance: the bytes the
+/// writer would put there, without its per-message cost (it writes the prefix and the payload separately, each
+/// taking Kestrel's output lock twice, and adds its own lock and two async methods per message). The pump does so
+/// only while the writer would write exactly these bytes and nobody watches the writer's own work
+/// (<see cref="DecideWritePath"/>): the writer is Grpc.AspNetCore's own (not a test's or an interceptor's wrapper),
+/// the response is not compressed (no grpc-encoding negotiated or set for the call, or its WriteOptions say
+/// NoCompress), and neither Grpc.AspNetCore.Server's event counters nor its debug log are on. Otherwise every message
+/// goes through the writer. Either way a message over MaxSendMessageSize ends the call with RESOURCE_EXHAUSTED, as the
+/// writer ends it, after the messages before it, and a write after the request was aborted fails as the writer's does.
+/// </para>
 /// </remarks>
 internal sealed partial class SubscriptionPump
 {
@@ -63,6 +82,25 @@ internal sealed partial class SubscriptionPump
     internal static readonly TimeSpan StalledStreamGrace = TimeSpan.FromSeconds(10);
 
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+
+    // What the pump writes itself, it writes as Grpc.AspNetCore's writer would: the same frames, the same limit and
+    // the same failures (see DecideWritePath).
+    private static readonly Type? GrpcStreamWriterType =
+        typeof(GrpcServiceOptions).Assembly.GetType("Grpc.AspNetCore.Server.Internal.HttpContextStreamWriter`1")?.MakeGenericType(typeof(byte[]));
+
+    private static readonly Status SendingMessageExceedsLimit = new(StatusCode.ResourceExhausted, "Sending message exceeds the maximum configured message size.");
+
+    // Grpc.AspNetCore.Server's event source (its "messages-sent" counter among others) and the category of its
+    // per-message debug log: while either is on, messages go through the writer, which counts and logs them.
+    private const string GrpcEventSourceName = "Grpc.AspNetCore.Server";
+    private const string GrpcCallLoggerName = "Grpc.AspNetCore.Server.ServerCallHandler";
+    private const string GrpcEncodingHeader = "grpc-encoding";
+
+    // A frame up to this size is written with one GetSpan/Advance (Kestrel's buffers are 4 KiB); a larger one as the
+    // writer writes it: the prefix, then the payload copied in buffer-sized pieces.
+    private const int SingleSpanFrameBytes = 4096;
+
+    private static EventSource? s_grpcEvents;
 
     // What the pump is doing, as the watchdog sees it.
     private const int Running = 0;   // reading or writing what is ready
@@ -105,6 +143,13 @@ internal sealed partial class SubscriptionPump
     private readonly CancellationToken _callAborted;
     private readonly CancellationToken _brokerStopping;
     private readonly SubscribeStreamTrace? _trace = SubscribeStreamTrace.ForCurrentStream();
+
+    // The write path (DecideWritePath, once the response has started): whether the pump writes events itself, and
+    // then the largest message it may write (Grpc:MaxSendMessageSize, the service's own if it has one) and the token
+    // that ends the request, which the writer checks before every write.
+    private bool _writesFrames;
+    private int _maxSendMessageSize = int.MaxValue;
+    private CancellationToken _requestAborted;
 
     // Everything up to here is in the response stream (written, if not yet flushed): where a stream ended by the
     // watchdog resumes. Never ahead of what the client will receive before the status.
@@ -182,6 +227,7 @@ internal sealed partial class SubscriptionPump
             var open = _subscription.Open;
             ServerLog.SubscriptionOpened(_logger, _context.Peer, open.Current.ToString(), open.Recovered);
             await WriteAsync(EventMapping.Open(open, _keepaliveInterval, _time.GetUtcNow())).ConfigureAwait(false);
+            DecideWritePath();
 
             while (true)
             {
@@ -316,11 +362,19 @@ internal sealed partial class SubscriptionPump
                         break;
                     }
 
-                    // No token: Grpc.AspNetCore would register it once per message; the call's own abort ends a write.
-                    var write = _stream.WriteAsync(encoded);
-                    if (!write.IsCompletedSuccessfully)
+                    if (_writesFrames && s_grpcEvents?.IsEnabled() != true)
                     {
-                        await AwaitSlowWriteAsync(new ValueTask(write)).ConfigureAwait(false);
+                        // Into the response body, as the writer would (see the remarks); never waits.
+                        WriteFrame(encoded);
+                    }
+                    else
+                    {
+                        // No token: Grpc.AspNetCore would register it once per message; the call's own abort ends a write.
+                        var write = _stream.WriteAsync(encoded);
+                        if (!write.IsCompletedSuccessfully)
+                        {
+                            await AwaitSlowWriteAsync(new ValueTask(write)).ConfigureAwait(false);
+                        }
                     }
 
                     _handedOver = brokerEvent.Position;
@@ -505,6 +559,79 @@ internal sealed partial class SubscriptionPump
                 // Disposed under us: only the host does that, when the call is already over.
                 return new RpcException(new Status(StatusCode.Cancelled, "The subscription was closed."));
         }
+    }
+
+    /// <summary>
+    /// Whether the pump writes the events of its batches itself (see the remarks), decided once the first write has
+    /// started the response: its headers, grpc-encoding among them, cannot change from then on.
+    /// </summary>
+    private void DecideWritePath()
+    {
+        if (GrpcStreamWriterType is null || _stream.GetType() != GrpcStreamWriterType)
+        {
+            return; // another writer (a test's, an interceptor's wrapper) must see every message
+        }
+
+        // Grpc.AspNetCore compresses a message when the call has a response encoding (sent as grpc-encoding: the
+        // configured ResponseCompressionAlgorithm the client accepts, or one the call set) unless its WriteOptions say
+        // NoCompress. Then every message goes through the writer.
+        var encoding = _httpContext.Response.Headers[GrpcEncodingHeader];
+        var compressed = encoding.Count > 0 && !string.Equals(encoding.ToString(), "identity", StringComparison.Ordinal) &&
+                         (_stream.WriteOptions?.Flags & WriteFlags.NoCompress) != WriteFlags.NoCompress;
+        var services = _httpContext.RequestServices;
+        if (compressed || services is null ||
+            services.GetService<ILoggerFactory>()?.CreateLogger(GrpcCallLoggerName).IsEnabled(LogLevel.Debug) != false)
+        {
+            return;
+        }
+
+        // Its event source exists once any call has started (each call's start reports to it).
+        s_grpcEvents ??= EventSource.GetSources().FirstOrDefault(static source => source.Name == GrpcEventSourceName);
+
+        // The limit Grpc.AspNetCore applies to this method: the service's own options (AddServiceOptions copies the
+        // global ones into them) or else the global ones; none means no limit. (A service that explicitly sets no
+        // limit under a global one gets the global one here: its options do not tell that apart from unset.)
+        _maxSendMessageSize = services.GetService<IOptions<GrpcServiceOptions<NotifierService>>>()?.Value.MaxSendMessageSize
+                              ?? services.GetService<IOptions<GrpcServiceOptions>>()?.Value.MaxSendMessageSize
+                              ?? int.MaxValue;
+        _requestAborted = _httpContext.Features.Get<IHttpRequestLifetimeFeature>()?.RequestAborted ?? _httpContext.RequestAborted;
+        _writesFrames = true;
+    }
+
+    /// <summary>
+    /// One event as its gRPC frame, straight into the response body (uncompressed), with the checks the writer makes:
+    /// the request still running, and the message within MaxSendMessageSize (else RESOURCE_EXHAUSTED, as the writer
+    /// ends the call). Buffered like the writer's BufferHint writes: the batch's flush sends it.
+    /// </summary>
+    private void WriteFrame(byte[] message)
+    {
+        if (_requestAborted.IsCancellationRequested)
+        {
+            // What the writer throws here; RunAsync ends the stream as it does for the writer's.
+            throw new InvalidOperationException("Can't write the message because the request is complete.");
+        }
+
+        if (message.Length > _maxSendMessageSize)
+        {
+            throw new RpcException(SendingMessageExceedsLimit);
+        }
+
+        var frameBytes = FrameHeaderBytes + message.Length;
+        if (frameBytes <= SingleSpanFrameBytes)
+        {
+            var frame = _body.GetSpan(frameBytes);
+            frame[0] = 0; // not compressed
+            BinaryPrimitives.WriteUInt32BigEndian(frame[1..], (uint)message.Length);
+            message.CopyTo(frame[FrameHeaderBytes..]);
+            _body.Advance(frameBytes);
+            return;
+        }
+
+        var prefix = _body.GetSpan(FrameHeaderBytes);
+        prefix[0] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)message.Length);
+        _body.Advance(FrameHeaderBytes);
+        _body.Write(message);
     }
 
     /// <summary>A message of this stream alone (Open, keepalive): encoded here, written like the shared ones.</summary>
