@@ -84,7 +84,7 @@ internal sealed class WindowsDesktop : IDesktop
 
     public unsafe string? GetRegisteredMessageName(uint messageId)
     {
-        if (messageId is < Interop.User32.RegisteredMessageFirst or > Interop.User32.RegisteredMessageLast)
+        if (messageId is < WindowMessages.RegisteredFirst or > WindowMessages.RegisteredLast)
         {
             return null;
         }

@@ -6,6 +6,7 @@ using Google.Protobuf.WellKnownTypes;
 using NotifyBroker.Cli.Output;
 using NotifyBroker.Cli.Parsing;
 using NotifyBroker.Contracts.V1;
+using NotifyBroker.Core.Policy;
 
 namespace NotifyBroker.Cli.Commands;
 
@@ -63,7 +64,7 @@ internal static class BroadcastCommand
             };
 
             var messageText = parseResult.GetRequiredValue(message);
-            if (WindowMessageNames.TryResolveId(messageText, out var id))
+            if (MessageNames.TryParseId(messageText, out var id))
             {
                 request.MessageId = id;
             }

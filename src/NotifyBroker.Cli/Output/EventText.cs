@@ -3,6 +3,7 @@ using System.Text;
 using Google.Protobuf;
 using NotifyBroker.Cli.Parsing;
 using NotifyBroker.Contracts.V1;
+using NotifyBroker.Core.Policy;
 
 namespace NotifyBroker.Cli.Output;
 
@@ -30,7 +31,7 @@ internal static class EventText
     public static string MessageName(uint id, string registeredName) =>
         registeredName.Length > 0
             ? $"{TextEscaping.Quoted(registeredName)} ({Numbers.MessageIdHex(id)})"
-            : WindowMessageNames.NameOf(id) is { } name ? $"{name} ({Numbers.MessageIdHex(id)})" : Numbers.MessageIdHex(id);
+            : MessageNames.Describe(id);
 
     public static string Time(Event streamEvent) =>
         streamEvent.Time is { } time ? Times.Format(time.ToDateTimeOffset()) : "-";

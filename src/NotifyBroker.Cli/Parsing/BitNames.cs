@@ -1,17 +1,17 @@
-using Google.Protobuf.Reflection;
-using NotifyBroker.Contracts.V1;
+using NotifyBroker.Core.Desktop;
 
 namespace NotifyBroker.Cli.Parsing;
 
 /// <summary>
-/// A Win32 bit set by name: BSF_* (dwFlags) or BSM_* (*lpInfo). The names and values come from the contract's
-/// BroadcastFlag and BroadcastRecipient enums, so the CLI never disagrees with notifier.proto.
+/// A Win32 bit set by name: BSF_* (dwFlags) or BSM_* (*lpInfo). The names and values are the core's
+/// (<see cref="Core.Desktop.BroadcastFlags"/>, <see cref="BroadcastRecipients"/>), the ones the broker checks; the
+/// contract's BroadcastFlag and BroadcastRecipient enums are held to the same values by the server's tests.
 /// </summary>
 internal sealed class BitNames
 {
-    public static readonly BitNames BroadcastFlags = FromContractEnum(nameof(BroadcastFlag), "BSF_");
+    public static readonly BitNames BroadcastFlags = From("BSF_", Core.Desktop.BroadcastFlags.Names);
 
-    public static readonly BitNames Recipients = FromContractEnum(nameof(BroadcastRecipient), "BSM_");
+    public static readonly BitNames Recipients = From("BSM_", BroadcastRecipients.Names);
 
     private static readonly char[] Separators = [',', '|', '+', ' '];
 
@@ -28,7 +28,7 @@ internal sealed class BitNames
     /// <summary>"BSF_" or "BSM_".</summary>
     public string Prefix { get; }
 
-    /// <summary>Every name, in the contract's order.</summary>
+    /// <summary>Every name, in winuser.h's order.</summary>
     public IEnumerable<string> Names => _zeroName is null ? _bits.Select(static b => b.Name) : [_zeroName, .. _bits.Select(static b => b.Name)];
 
     /// <summary>
@@ -101,14 +101,6 @@ internal sealed class BitNames
         return string.Join('|', parts);
     }
 
-    private static BitNames FromContractEnum(string enumName, string prefix)
-    {
-        var descriptor = NotifierReflection.Descriptor.EnumTypes.Single(e => e.Name == enumName);
-        var bits = descriptor.Values
-            .Where(v => v.Number != 0 && v.Name.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(static v => (v.Name, (uint)v.Number))
-            .ToArray();
-        var zero = descriptor.Values.FirstOrDefault(v => v.Number == 0 && v.Name.StartsWith(prefix, StringComparison.Ordinal));
-        return new BitNames(prefix, bits, zero?.Name);
-    }
+    private static BitNames From(string prefix, IReadOnlyList<(string Name, uint Value)> names) =>
+        new(prefix, [.. names.Where(static n => n.Value != 0)], names.FirstOrDefault(static n => n.Value == 0).Name);
 }

@@ -1,7 +1,11 @@
+using NotifyBroker.Core.Errors;
+
 namespace NotifyBroker.Core.Desktop;
 
 /// <summary>
-/// The BSF_* bits of BroadcastSystemMessageEx's dwFlags (winuser.h), and the groupings the core's policy needs.
+/// The BSF_* bits of BroadcastSystemMessageEx's dwFlags (winuser.h), the groupings the core's policy needs, and the
+/// checks BroadcastSystemMessageEx itself makes of dwFlags and *lpInfo: the one definition of each, for the core, the
+/// desktops, the CLI and the tests.
 /// </summary>
 public static class BroadcastFlags
 {
@@ -30,6 +34,35 @@ public static class BroadcastFlags
     /// </summary>
     public const uint ExplicitSynchronousMode = BSF_QUERY;
 
+    /// <summary>Every BSF_* name and its bit, in winuser.h's order.</summary>
+    public static IReadOnlyList<(string Name, uint Value)> Names { get; } = ConstantNames.Of(typeof(BroadcastFlags), "BSF_");
+
     /// <summary>True when the flags ask for a synchronous send (neither post nor send-notify).</summary>
     public static bool IsSynchronous(uint flags) => (flags & AsynchronousModes) == 0;
+
+    /// <summary>
+    /// Refuses with ERROR_INVALID_PARAMETER what BroadcastSystemMessageEx itself refuses, in this order: BSF_* bits
+    /// outside <see cref="All"/>, BSM_* bits outside <see cref="BroadcastRecipients.All"/>, and BSF_QUERY with an
+    /// asynchronous mode. The broker's policy applies it before any desktop is called and the in-memory desktop
+    /// answers it as Windows does; the Win32 desktop leaves it to the system, which answers the same.
+    /// </summary>
+    public static void EnsureValid(uint flags, uint recipients)
+    {
+        if ((flags & ~All) != 0)
+        {
+            throw Invalid($"Unknown BSF_* bits 0x{flags & ~All:X8}.");
+        }
+
+        if ((recipients & ~BroadcastRecipients.All) != 0)
+        {
+            throw Invalid($"Unknown BSM_* bits 0x{recipients & ~BroadcastRecipients.All:X8}.");
+        }
+
+        if ((flags & BSF_QUERY) != 0 && !IsSynchronous(flags))
+        {
+            throw Invalid("BSF_QUERY cannot be combined with BSF_POSTMESSAGE or BSF_SENDNOTIFYMESSAGE.");
+        }
+    }
+
+    private static BrokerException Invalid(string message) => new(Win32Error.ERROR_INVALID_PARAMETER, message);
 }

@@ -1,6 +1,6 @@
 namespace NotifyBroker.Core.Desktop;
 
-/// <summary>The BSM_* bits of BroadcastSystemMessageEx's *lpInfo (winuser.h).</summary>
+/// <summary>The BSM_* bits of BroadcastSystemMessageEx's *lpInfo (winuser.h), and which windows they reach.</summary>
 public static class BroadcastRecipients
 {
     public const uint BSM_ALLCOMPONENTS = 0x00000000;
@@ -12,6 +12,9 @@ public static class BroadcastRecipients
 
     /// <summary>Every documented bit; anything outside is ERROR_INVALID_PARAMETER.</summary>
     public const uint All = 0x0000001F;
+
+    /// <summary>Every BSM_* name and its bit, in winuser.h's order (BSM_ALLCOMPONENTS, 0, first).</summary>
+    public static IReadOnlyList<(string Name, uint Value)> Names { get; } = ConstantNames.Of(typeof(BroadcastRecipients), "BSM_");
 
     /// <summary>
     /// True when the recipients reach top-level windows at all. The driver bits (VXDS, NETDRIVER, INSTALLABLEDRIVERS)

@@ -10,7 +10,8 @@ namespace NotifyBroker.Core.Policy;
 /// <list type="number">
 /// <item>its shape (ERROR_INVALID_PARAMETER): what Win32 would refuse or what would be unsafe — unknown BSF/BSM bits,
 /// BSF_QUERY with an asynchronous mode, two asynchronous modes, ids above 0xFFFF, a raw pointer in lParam, a payload
-/// the message cannot carry;</item>
+/// the message cannot carry (Win32's own checks are <see cref="BroadcastFlags.EnsureValid"/> and the pointer rule
+/// <see cref="PointerMessages.EnsureFits"/>; two asynchronous modes at once is the broker's own refusal);</item>
 /// <item>who may send it (ERROR_ACCESS_DENIED → PERMISSION_DENIED): notify:broadcast; BSM_ALLDESKTOPS needs
 /// notify:admin; the message must be allowed by <see cref="MessageRules"/> (rules "always_refused" and
 /// "not_allowed", see <see cref="BroadcastPolicyOptions"/>);</item>
@@ -52,12 +53,12 @@ internal sealed class BroadcastPolicy
         Authorize(request, caller);
         if (request.MessageId is { } messageId)
         {
-            ValidateLParam(messageId, request.LParam, request.Payload);
+            PointerMessages.EnsureFits(messageId, request.LParam, request.Payload);
         }
         else
         {
             // A registered message's lParam is an integer: refuse a payload before the name takes an atom.
-            ValidateLParam(WindowMessages.RegisteredFirst, request.LParam, request.Payload);
+            PointerMessages.EnsureFits(WindowMessages.RegisteredFirst, request.LParam, request.Payload);
         }
 
         RequestSize.Ensure(RequestSize.OfBroadcast(request, hostName), _maxEventBytes);
@@ -118,21 +119,7 @@ internal sealed class BroadcastPolicy
     private static void ValidateShape(BrokerBroadcastRequest request)
     {
         var flags = request.Flags;
-        if ((flags & ~All) != 0)
-        {
-            throw Invalid($"Unknown BSF_* bits 0x{flags & ~All:X8}.");
-        }
-
-        if ((request.Recipients & ~BroadcastRecipients.All) != 0)
-        {
-            throw Invalid($"Unknown BSM_* bits 0x{request.Recipients & ~BroadcastRecipients.All:X8}.");
-        }
-
-        if ((flags & BSF_QUERY) != 0 && (flags & AsynchronousModes) != 0)
-        {
-            throw Invalid("BSF_QUERY cannot be combined with BSF_POSTMESSAGE or BSF_SENDNOTIFYMESSAGE.");
-        }
-
+        BroadcastFlags.EnsureValid(flags, request.Recipients);
         if ((flags & AsynchronousModes) == AsynchronousModes)
         {
             throw Invalid("BSF_POSTMESSAGE and BSF_SENDNOTIFYMESSAGE are two different delivery modes; pick one.");
@@ -160,7 +147,7 @@ internal sealed class BroadcastPolicy
         // Again for the resolved id: a registered name always resolves into the registered range, but a desktop that
         // answered otherwise must not open a way around the policy.
         AuthorizeMessage(caller, messageId);
-        ValidateLParam(messageId, request.LParam, request.Payload);
+        PointerMessages.EnsureFits(messageId, request.LParam, request.Payload);
 
         var flags = request.Flags;
         if (PointerMessages.NeedsSynchronousSend(messageId))
@@ -175,23 +162,6 @@ internal sealed class BroadcastPolicy
 
         var timeout = request.Timeout == TimeSpan.Zero ? _defaultTimeout : request.Timeout;
         return new BroadcastCommand(flags, request.Recipients, messageId, request.WParam, request.LParam, request.Payload, timeout);
-    }
-
-    private static void ValidateLParam(uint messageId, long lParam, WindowMessagePayload? payload)
-    {
-        switch (PointerMessages.Classify(messageId))
-        {
-            case LParamKind.Integer when payload is not null:
-                throw Invalid($"Message 0x{messageId:X4} takes an integer lParam, not a payload.");
-            case LParamKind.CopyData when payload is not WindowMessagePayload.CopyData:
-                throw Invalid("WM_COPYDATA needs a CopyData payload.");
-            case LParamKind.Text when payload is not (null or WindowMessagePayload.Text):
-                throw Invalid($"Message 0x{messageId:X4} carries a string payload.");
-            case LParamKind.UnsupportedPointer when payload is not null:
-                throw Invalid($"The broker cannot carry the lParam data of message 0x{messageId:X4}.");
-            case not LParamKind.Integer when lParam != 0:
-                throw Invalid($"The lParam of message 0x{messageId:X4} is a pointer: pass 0 (and the data as a payload where one is supported).");
-        }
     }
 
     private static BrokerException Invalid(string message) => new(Win32Error.ERROR_INVALID_PARAMETER, message);

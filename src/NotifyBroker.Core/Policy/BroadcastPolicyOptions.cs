@@ -18,7 +18,7 @@ namespace NotifyBroker.Core.Policy;
 public sealed class BroadcastPolicyOptions
 {
     /// <summary>The most names one broker may register in the desktop's session-wide atom table (the 16,384 ids 0xC000-0xFFFF).</summary>
-    public const int RegisteredIdCount = 0xFFFF - 0xC000 + 1;
+    public const int RegisteredIdCount = (int)(Desktop.WindowMessages.RegisteredLast - Desktop.WindowMessages.RegisteredFirst + 1);
 
     /// <summary>
     /// Messages below 0xC000 that callers without <c>notify:admin</c> may broadcast too. Each entry is an id

@@ -1,64 +1,19 @@
 using System.Globalization;
+using NotifyBroker.Core.Desktop;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Core.Policy;
 
 /// <summary>
-/// The window messages the broadcast policy names (winuser.h values), and the syntax the operator's allow lists use:
-/// an id ("0x0219", "537"), a name ("WM_POWERBROADCAST"), a name plus an offset ("WM_USER+1", "WM_APP+0x10") and, in
-/// <see cref="BroadcastPolicyOptions.AllowMessages"/> only, a range of two of those ("0x0400-0x04FF").
+/// The names of window messages (the <c>WM_*</c> constants of <see cref="WindowMessages"/>) and the one syntax that
+/// names a message: an id ("0x0219", "537"), a name ("WM_POWERBROADCAST", any case), a name plus an offset
+/// ("WM_USER+1", "WM_APP+0x10") and a range of two of those ("0x0400-0x04FF"). The operator's allow lists
+/// (<see cref="BroadcastPolicyOptions"/>), the policy's errors and the `notify` CLI all read and write messages this way.
 /// </summary>
-internal static class MessageNames
+public static class MessageNames
 {
-    public const uint WM_NULL = 0x0000;
-    public const uint WM_DESTROY = 0x0002;
-    public const uint WM_CLOSE = 0x0010;
-    public const uint WM_QUERYENDSESSION = 0x0011;
-    public const uint WM_QUIT = 0x0012;
-    public const uint WM_ENDSESSION = 0x0016;
-    public const uint WM_SETTINGCHANGE = 0x001A;
-    public const uint WM_DEVMODECHANGE = 0x001B;
-    public const uint WM_FONTCHANGE = 0x001D;
-    public const uint WM_TIMECHANGE = 0x001E;
-    public const uint WM_COPYDATA = 0x004A;
-    public const uint WM_SYSCOMMAND = 0x0112;
-    public const uint WM_USER = 0x0400;
-    public const uint WM_APP = 0x8000;
-
-    // When two names share a value (WM_WININICHANGE), the first listed is the one shown.
-    private static readonly (string Name, uint Id)[] Known =
-    [
-        ("WM_NULL", WM_NULL),
-        ("WM_CREATE", 0x0001),
-        ("WM_DESTROY", WM_DESTROY),
-        ("WM_SETTEXT", 0x000C),
-        ("WM_GETTEXT", 0x000D),
-        ("WM_CLOSE", WM_CLOSE),
-        ("WM_QUERYENDSESSION", WM_QUERYENDSESSION),
-        ("WM_QUIT", WM_QUIT),
-        ("WM_SYSCOLORCHANGE", 0x0015),
-        ("WM_ENDSESSION", WM_ENDSESSION),
-        ("WM_SETTINGCHANGE", WM_SETTINGCHANGE),
-        ("WM_WININICHANGE", WM_SETTINGCHANGE),
-        ("WM_DEVMODECHANGE", WM_DEVMODECHANGE),
-        ("WM_FONTCHANGE", WM_FONTCHANGE),
-        ("WM_TIMECHANGE", WM_TIMECHANGE),
-        ("WM_SPOOLERSTATUS", 0x002A),
-        ("WM_COMPACTING", 0x0041),
-        ("WM_COPYDATA", WM_COPYDATA),
-        ("WM_NOTIFY", 0x004E),
-        ("WM_INPUTLANGCHANGEREQUEST", 0x0050),
-        ("WM_INPUTLANGCHANGE", 0x0051),
-        ("WM_USERCHANGED", 0x0054),
-        ("WM_DISPLAYCHANGE", 0x007E),
-        ("WM_SYSCOMMAND", WM_SYSCOMMAND),
-        ("WM_POWERBROADCAST", 0x0218),
-        ("WM_DEVICECHANGE", 0x0219),
-        ("WM_WTSSESSION_CHANGE", 0x02B1),
-        ("WM_PALETTECHANGED", 0x0311),
-        ("WM_THEMECHANGED", 0x031A),
-        ("WM_USER", WM_USER),
-        ("WM_APP", WM_APP),
-    ];
+    // Every WM_* constant of WindowMessages, in its order: when two names share a value (WM_WININICHANGE), the first is shown.
+    private static readonly (string Name, uint Id)[] Known = ConstantNames.Of(typeof(WindowMessages), "WM_");
 
     /// <summary>"WM_ENDSESSION", "WM_USER+0x1", "WM_APP+0x5", or null when the id has no name here.</summary>
     public static string? NameOf(uint id)
@@ -74,7 +29,7 @@ internal static class MessageNames
         return id switch
         {
             > WM_USER and < WM_APP => "WM_USER+0x" + (id - WM_USER).ToString("X", CultureInfo.InvariantCulture),
-            > WM_APP and < 0xC000 => "WM_APP+0x" + (id - WM_APP).ToString("X", CultureInfo.InvariantCulture),
+            > WM_APP and < RegisteredFirst => "WM_APP+0x" + (id - WM_APP).ToString("X", CultureInfo.InvariantCulture),
             _ => null,
         };
     }

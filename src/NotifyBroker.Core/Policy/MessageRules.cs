@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Frozen;
 using NotifyBroker.Core.Desktop;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 using static NotifyBroker.Core.Policy.MessageNames;
 
 namespace NotifyBroker.Core.Policy;

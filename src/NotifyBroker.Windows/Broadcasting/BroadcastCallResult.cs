@@ -43,7 +43,7 @@ internal readonly record struct BroadcastCallResult(int Result, int LastError, u
                 $"BroadcastSystemMessageEx refused dwFlags 0x{flags:X8} or the recipients: ERROR_INVALID_PARAMETER.");
         }
 
-        if (Result == 0 && (flags & Interop.User32.BSF_QUERY) != 0)
+        if (Result == 0 && (flags & BroadcastFlags.BSF_QUERY) != 0)
         {
             // Denied. How many windows got it before the denier is not reported by the system.
             WindowIdentity? denier = DenierHwnd == 0 ? null : new WindowIdentity(DenierHwnd, DenierHdesk, describeWindow(DenierHwnd));

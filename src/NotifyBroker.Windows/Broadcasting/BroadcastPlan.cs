@@ -9,7 +9,7 @@ namespace NotifyBroker.Windows.Broadcasting;
 internal readonly record struct BroadcastPlan(uint Flags, bool CarriesPayload)
 {
     /// <summary>True when the call returns only after every recipient has processed the message.</summary>
-    public bool IsSynchronous => (Flags & Interop.User32.BSF_QUERY) != 0;
+    public bool IsSynchronous => (Flags & BroadcastFlags.ExplicitSynchronousMode) != 0;
 
     /// <summary>
     /// Chooses the delivery mode. BSF_POSTMESSAGE and BSF_SENDNOTIFYMESSAGE are kept; every other request is a
@@ -22,12 +22,12 @@ internal readonly record struct BroadcastPlan(uint Flags, bool CarriesPayload)
     public static BroadcastPlan For(BroadcastCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        bool asynchronous = (command.Flags & (Interop.User32.BSF_POSTMESSAGE | Interop.User32.BSF_SENDNOTIFYMESSAGE)) != 0;
+        bool asynchronous = !BroadcastFlags.IsSynchronous(command.Flags);
         bool pointerMessage = PointerMessages.LParamIsPointer(command.MessageId, command.LParam, command.Payload);
 
         if (pointerMessage)
         {
-            PointerMessages.EnsurePayloadFits(command.MessageId, command.Payload);
+            PointerMessages.EnsureFits(command.MessageId, command.LParam, command.Payload);
             if (asynchronous)
             {
                 throw new BrokerException(
@@ -42,7 +42,7 @@ internal readonly record struct BroadcastPlan(uint Flags, bool CarriesPayload)
                 $"Message 0x{command.MessageId:X4} does not carry a pointer in lParam, so the system would not marshal a payload with it.");
         }
 
-        uint flags = asynchronous ? command.Flags : command.Flags | Interop.User32.BSF_QUERY;
+        uint flags = asynchronous ? command.Flags : command.Flags | BroadcastFlags.ExplicitSynchronousMode;
         return new BroadcastPlan(flags, command.Payload is not null);
     }
 }

@@ -18,7 +18,7 @@ internal static unsafe class Win32Broadcaster
 
         // The listener recognises the broker's own broadcast by (message, wParam, lParam) while it is in flight.
         // With BSF_IGNORECURRENTTASK it never arrives, so there is nothing to recognise.
-        using PendingBroadcasts.Registration? ownBroadcast = (plan.Flags & Interop.User32.BSF_IGNORECURRENTTASK) != 0
+        using PendingBroadcasts.Registration? ownBroadcast = (plan.Flags & BroadcastFlags.BSF_IGNORECURRENTTASK) != 0
             ? null
             : pending.Register(command.MessageId, command.WParam, lParam, command.Flags, command.Correlation, deliveredAfterReturn: !plan.IsSynchronous);
 

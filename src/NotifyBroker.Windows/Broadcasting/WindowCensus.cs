@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
+using NotifyBroker.Core.Desktop;
 
 namespace NotifyBroker.Windows.Broadcasting;
 
@@ -13,15 +14,14 @@ internal static unsafe class WindowCensus
     public static int CountAddressed(uint flags, uint recipients)
     {
         // The Win9x driver recipients alone address no window on NT.
-        if (recipients != Interop.User32.BSM_ALLCOMPONENTS &&
-            (recipients & (Interop.User32.BSM_APPLICATIONS | Interop.User32.BSM_ALLDESKTOPS)) == 0)
+        if (!BroadcastRecipients.ReachesWindows(recipients))
         {
             return 0;
         }
 
         var census = new Census
         {
-            ExcludedProcessId = (flags & Interop.User32.BSF_IGNORECURRENTTASK) != 0 ? (uint)Environment.ProcessId : 0,
+            ExcludedProcessId = (flags & BroadcastFlags.BSF_IGNORECURRENTTASK) != 0 ? (uint)Environment.ProcessId : 0,
         };
         return Interop.User32.EnumWindows(&CountWindow, (nint)(&census)) ? census.Count : 0;
     }

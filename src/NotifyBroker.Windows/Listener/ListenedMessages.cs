@@ -1,3 +1,5 @@
+using static NotifyBroker.Core.Desktop.WindowMessages;
+
 namespace NotifyBroker.Windows.Listener;
 
 /// <summary>
@@ -9,15 +11,15 @@ internal static class ListenedMessages
     /// <summary>True for registered messages, WM_COPYDATA and the system broadcasts worth streaming.</summary>
     public static bool IsForwarded(uint messageId) => messageId switch
     {
-        >= Interop.User32.RegisteredMessageFirst and <= Interop.User32.RegisteredMessageLast => true,
-        Interop.User32.WM_COPYDATA => true,
-        Interop.User32.WM_QUERYENDSESSION or Interop.User32.WM_ENDSESSION => true,
-        Interop.User32.WM_SETTINGCHANGE or Interop.User32.WM_DEVMODECHANGE => true,
-        Interop.User32.WM_SYSCOLORCHANGE or Interop.User32.WM_FONTCHANGE or Interop.User32.WM_TIMECHANGE => true,
-        Interop.User32.WM_COMPACTING or Interop.User32.WM_INPUTLANGCHANGE or Interop.User32.WM_USERCHANGED => true,
-        Interop.User32.WM_DISPLAYCHANGE or Interop.User32.WM_POWERBROADCAST or Interop.User32.WM_DEVICECHANGE => true,
-        Interop.User32.WM_WTSSESSION_CHANGE or Interop.User32.WM_DPICHANGED or Interop.User32.WM_PALETTECHANGED => true,
-        Interop.User32.WM_THEMECHANGED or Interop.User32.WM_DWMCOMPOSITIONCHANGED => true,
+        >= RegisteredFirst and <= RegisteredLast => true,
+        WM_COPYDATA => true,
+        WM_QUERYENDSESSION or WM_ENDSESSION => true,
+        WM_SETTINGCHANGE or WM_DEVMODECHANGE => true,
+        WM_SYSCOLORCHANGE or WM_FONTCHANGE or WM_TIMECHANGE => true,
+        WM_COMPACTING or WM_INPUTLANGCHANGE or WM_USERCHANGED => true,
+        WM_DISPLAYCHANGE or WM_POWERBROADCAST or WM_DEVICECHANGE => true,
+        WM_WTSSESSION_CHANGE or WM_DPICHANGED or WM_PALETTECHANGED => true,
+        WM_THEMECHANGED or WM_DWMCOMPOSITIONCHANGED => true,
         _ => false,
     };
 
@@ -28,9 +30,9 @@ internal static class ListenedMessages
     /// </summary>
     public static nint? AcceptedResult(uint messageId) => messageId switch
     {
-        >= Interop.User32.RegisteredMessageFirst and <= Interop.User32.RegisteredMessageLast => 1,
-        Interop.User32.WM_COPYDATA or Interop.User32.WM_QUERYENDSESSION => 1,
-        Interop.User32.WM_POWERBROADCAST or Interop.User32.WM_DEVICECHANGE => 1,
+        >= RegisteredFirst and <= RegisteredLast => 1,
+        WM_COPYDATA or WM_QUERYENDSESSION => 1,
+        WM_POWERBROADCAST or WM_DEVICECHANGE => 1,
         _ => null,
     };
 }

@@ -301,7 +301,7 @@ internal sealed class ListenerWindow
         }
 
         Volatile.Write(ref _hwnd, hwnd);
-        AllowMessage(Interop.User32.WM_COPYDATA);
+        AllowMessage(WindowMessages.WM_COPYDATA);
         foreach (uint messageId in _settings.AllowedMessageIds)
         {
             AllowMessage(messageId);
@@ -423,11 +423,11 @@ internal sealed class ListenerWindow
 
         switch (messageId)
         {
-            case Interop.User32.WM_CLOSE:
+            case WindowMessages.WM_CLOSE:
                 // Only the broker stops its listener; a stray WM_CLOSE (e.g. taskkill without /f) must not end it.
                 LogIgnored(_guard.OnClose(), "a WM_CLOSE");
                 return true;
-            case Interop.User32.WM_DESTROY:
+            case WindowMessages.WM_DESTROY:
                 if (_guard.OnDestroy(out ignored))
                 {
                     Interop.User32.PostQuitMessage(0);
@@ -438,12 +438,12 @@ internal sealed class ListenerWindow
                 }
 
                 return true;
-            case Interop.User32.WM_NCDESTROY when !_guard.Closing:
+            case WindowMessages.WM_NCDESTROY when !_guard.Closing:
                 // Forged, or the window really went: the loop checks (IsWindow) once this returns, woken by a
                 // WM_NULL since a window that is really gone receives nothing more. Kept from DefWindowProc, which
                 // would free the window's text on a forged one.
                 _checkWindow = true;
-                Interop.User32.PostThreadMessage(_threadId, Interop.User32.WM_NULL, 0, 0);
+                Interop.User32.PostThreadMessage(_threadId, WindowMessages.WM_NULL, 0, 0);
                 return true;
         }
 
@@ -481,7 +481,7 @@ internal sealed class ListenerWindow
         }
 
         Interlocked.Increment(ref _forwarded);
-        if (own && messageId is Interop.User32.WM_QUERYENDSESSION or Interop.User32.WM_ENDSESSION)
+        if (own && messageId is WindowMessages.WM_QUERYENDSESSION or WindowMessages.WM_ENDSESSION)
         {
             // The broker's own Broadcast: streamed like any other broadcast of ours, but the session is not ending.
             long count = Interlocked.Increment(ref _ownSessionEnds);
@@ -490,7 +490,7 @@ internal sealed class ListenerWindow
                 _log($"Message 0x{messageId:X4} (wParam {wParam}) came from the broker's own Broadcast: forwarded, not acted on ({count} so far).");
             }
         }
-        else if (messageId == Interop.User32.WM_ENDSESSION && wParam != 0)
+        else if (messageId == WindowMessages.WM_ENDSESSION && wParam != 0)
         {
             HoldSessionEnd();
         }
@@ -519,7 +519,7 @@ internal sealed class ListenerWindow
         }
         catch (AggregateException e)
         {
-            RecordFault(Interop.User32.WM_ENDSESSION, e);
+            RecordFault(WindowMessages.WM_ENDSESSION, e);
         }
     }
 

@@ -21,7 +21,7 @@ internal static unsafe class MessagePayloadReader
         payload = null;
         switch (messageId)
         {
-            case Interop.User32.WM_COPYDATA:
+            case WindowMessages.WM_COPYDATA:
                 if (lParam == 0)
                 {
                     return false;
@@ -37,7 +37,7 @@ internal static unsafe class MessagePayloadReader
                 payload = new WindowMessagePayload.CopyData(copyData->dwData, bytes);
                 return true;
 
-            case Interop.User32.WM_SETTINGCHANGE or Interop.User32.WM_DEVMODECHANGE when lParam != 0:
+            case WindowMessages.WM_SETTINGCHANGE or WindowMessages.WM_DEVMODECHANGE when lParam != 0:
                 payload = new WindowMessagePayload.Text(ReadString((char*)lParam));
                 return true;
 

@@ -1,3 +1,5 @@
+using NotifyBroker.Core.Desktop;
+
 namespace NotifyBroker.Windows.Listener;
 
 /// <summary>
@@ -42,7 +44,7 @@ internal sealed class PendingBroadcasts
     /// <summary>Records a broadcast about to be made. Dispose the registration when the call returns.</summary>
     public Registration Register(uint messageId, ulong wParam, nint lParam, uint flags, object? correlation, bool deliveredAfterReturn)
     {
-        var entry = new Entry(messageId, wParam, lParam, flags, correlation, deliveredAfterReturn, posted: (flags & Interop.User32.BSF_POSTMESSAGE) != 0);
+        var entry = new Entry(messageId, wParam, lParam, flags, correlation, deliveredAfterReturn, posted: (flags & BroadcastFlags.BSF_POSTMESSAGE) != 0);
         lock (_gate)
         {
             RemoveExpired();

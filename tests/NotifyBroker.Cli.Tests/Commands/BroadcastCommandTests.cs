@@ -2,15 +2,13 @@ using System.Text.Json;
 using NotifyBroker.Cli.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Desktop;
+using static NotifyBroker.Core.Desktop.BroadcastFlags;
+using static NotifyBroker.Core.Desktop.BroadcastRecipients;
 
 namespace NotifyBroker.Cli.Tests.Commands;
 
 public sealed class BroadcastCommandTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
-    private const uint BSF_NOHANG = 0x8;
-    private const uint BSF_POSTMESSAGE = 0x10;
-    private const uint BSM_APPLICATIONS = 0x8;
-
     [Fact]
     public async Task Broadcast_of_a_registered_name_with_flag_names_arrives_with_those_flags_and_parameters()
     {

@@ -1,13 +1,12 @@
 using Google.Protobuf;
 using NotifyBroker.Cli.Tests.TestSupport;
 using NotifyBroker.Contracts.V1;
+using static NotifyBroker.Core.Desktop.BroadcastFlags;
 
 namespace NotifyBroker.Cli.Tests.Commands;
 
 public sealed class SubscribeCommandTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
-    private const uint BSF_POSTMESSAGE = 0x10;
-
     [Fact]
     public async Task The_tail_prints_a_broadcast_and_an_alias_message_and_on_Ctrl_C_the_last_position()
     {

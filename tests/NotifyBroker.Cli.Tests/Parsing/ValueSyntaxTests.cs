@@ -1,4 +1,5 @@
 using NotifyBroker.Cli.Parsing;
+using NotifyBroker.Core.Policy;
 
 namespace NotifyBroker.Cli.Tests.Parsing;
 
@@ -14,7 +15,7 @@ public sealed class ValueSyntaxTests
     [InlineData("49152", 0xC000u)]
     public void Message_ids_resolve_from_WM_names_offsets_and_numbers(string text, uint expected)
     {
-        Assert.True(WindowMessageNames.TryResolveId(text, out var id));
+        Assert.True(MessageNames.TryParseId(text, out var id));
         Assert.Equal(expected, id);
     }
 
@@ -22,14 +23,14 @@ public sealed class ValueSyntaxTests
     [InlineData("MyApp.Refresh")]
     [InlineData("WM_HTML_GETOBJECT")]
     [InlineData("TaskbarCreated")]
-    public void Anything_else_is_a_registered_message_name(string text) => Assert.False(WindowMessageNames.TryResolveId(text, out _));
+    public void Anything_else_is_a_registered_message_name(string text) => Assert.False(MessageNames.TryParseId(text, out _));
 
     [Theory]
     [InlineData(0x001Au, "WM_SETTINGCHANGE")]
     [InlineData(0x0401u, "WM_USER+0x1")]
     [InlineData(0x8005u, "WM_APP+0x5")]
     [InlineData(0x0123u, null)]
-    public void Message_ids_have_their_winuser_names(uint id, string? expected) => Assert.Equal(expected, WindowMessageNames.NameOf(id));
+    public void Message_ids_have_their_winuser_names(uint id, string? expected) => Assert.Equal(expected, MessageNames.NameOf(id));
 
     [Theory]
     [InlineData("500ms", 500)]

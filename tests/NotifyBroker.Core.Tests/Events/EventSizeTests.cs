@@ -2,6 +2,7 @@ using System.Text;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Events;
 using NotifyBroker.Core.Tests.TestSupport;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Core.Tests.Events;
 
@@ -15,7 +16,7 @@ public class EventSizeTests
 
     private static int Size(EventBody body, TraceContext trace = default) => EventSize.Estimate(body, trace, Epoch);
 
-    private static WindowMessageBody CopyData(int bytes) => Bodies.Window(0x4A) with
+    private static WindowMessageBody CopyData(int bytes) => Bodies.Window(WM_COPYDATA) with
     {
         Payload = new WindowMessagePayload.CopyData(7, new byte[bytes]),
     };

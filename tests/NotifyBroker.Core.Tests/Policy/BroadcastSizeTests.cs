@@ -3,6 +3,7 @@ using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Policy;
 using NotifyBroker.Core.Subscriptions;
 using NotifyBroker.Core.Tests.TestSupport;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 using static NotifyBroker.Core.Tests.Policy.PolicyHarness;
 
 namespace NotifyBroker.Core.Tests.Policy;
@@ -10,8 +11,6 @@ namespace NotifyBroker.Core.Tests.Policy;
 /// <summary>A Broadcast whose event would exceed Broker:MaxEventBytes is refused before the desktop sees it.</summary>
 public sealed class BroadcastSizeTests
 {
-    private const uint WM_SETTINGCHANGE = 0x001A;
-    private const uint WM_COPYDATA = 0x004A;
     private const int Max = 4096;
 
     // The host's name travels in every window-message event.

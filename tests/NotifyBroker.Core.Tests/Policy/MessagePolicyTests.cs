@@ -3,6 +3,7 @@ using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Policy;
 using NotifyBroker.Core.Security;
 using static NotifyBroker.Core.Desktop.BroadcastRecipients;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 using static NotifyBroker.Core.Tests.Policy.PolicyHarness;
 
 namespace NotifyBroker.Core.Tests.Policy;
@@ -10,24 +11,6 @@ namespace NotifyBroker.Core.Tests.Policy;
 /// <summary>Which messages each caller may broadcast: the default policy, the operator's lists, the always-refused ones.</summary>
 public sealed class MessagePolicyTests
 {
-    private const uint WM_DESTROY = 0x0002;
-    private const uint WM_CLOSE = 0x0010;
-    private const uint WM_QUERYENDSESSION = 0x0011;
-    private const uint WM_QUIT = 0x0012;
-    private const uint WM_ENDSESSION = 0x0016;
-    private const uint WM_SETTINGCHANGE = 0x001A;
-    private const uint WM_DEVMODECHANGE = 0x001B;
-    private const uint WM_FONTCHANGE = 0x001D;
-    private const uint WM_TIMECHANGE = 0x001E;
-    private const uint WM_COPYDATA = 0x004A;
-    private const uint WM_NOTIFY = 0x004E;
-    private const uint WM_SYSCOMMAND = 0x0112;
-    private const uint WM_POWERBROADCAST = 0x0218;
-    private const uint WM_DEVICECHANGE = 0x0219;
-    private const uint WM_PALETTECHANGED = 0x0311;
-    private const uint WM_USER = 0x0400;
-    private const uint WM_APP = 0x8000;
-
     private static BrokerBroadcastRequest Message(uint id, Caller? caller, uint recipients = BSM_APPLICATIONS) => new()
     {
         MessageId = id,

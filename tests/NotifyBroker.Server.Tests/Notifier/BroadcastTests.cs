@@ -3,13 +3,12 @@ using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Desktop;
 using Grpc.Core;
 using NotifyBroker.Server.Tests.TestSupport;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Server.Tests.Notifier;
 
 public sealed class BroadcastTests : IAsyncLifetime
 {
-    private const uint WM_COPYDATA = 0x004A;
-
     private BrokerTestHost _host = null!;
 
     public async Task InitializeAsync() => _host = await BrokerTestHost.StartAsync();

@@ -1,6 +1,7 @@
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Events;
 using NotifyBroker.Server.Mapping;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Server.Tests.Notifier;
 
@@ -44,8 +45,8 @@ public sealed class ByteLimitEncodingTests
                 SentAt = Time,
                 BroadcastFlags = uint.MaxValue,
             },
-            "copydata 0" => Window(0x4A) with { Payload = new WindowMessagePayload.CopyData(0, ReadOnlyMemory<byte>.Empty) },
-            "copydata 1 MiB" => Window(0x4A) with { Payload = new WindowMessagePayload.CopyData(ulong.MaxValue, new byte[1024 * 1024]) },
+            "copydata 0" => Window(WM_COPYDATA) with { Payload = new WindowMessagePayload.CopyData(0, ReadOnlyMemory<byte>.Empty) },
+            "copydata 1 MiB" => Window(WM_COPYDATA) with { Payload = new WindowMessagePayload.CopyData(ulong.MaxValue, new byte[1024 * 1024]) },
             "text payload" => Window(0x1A) with { Payload = new WindowMessagePayload.Text(new string('p', 5000)) },
             "setting change" => Window(0x1A) with
             {
@@ -54,7 +55,7 @@ public sealed class ByteLimitEncodingTests
             },
             "device change" => Window(0x219) with { Detail = new MessageDetail.DeviceChange(0x8000, "DBT_DEVICEARRIVAL") },
             "power broadcast" => Window(0x218) with { Detail = new MessageDetail.PowerBroadcast(uint.MaxValue, "PBT_APMSUSPEND") },
-            "session change" => Window(0x2B1) with { Detail = new MessageDetail.SessionChange(uint.MaxValue, "WTS_SESSION_LOCK", uint.MaxValue) },
+            "session change" => Window(WM_WTSSESSION_CHANGE) with { Detail = new MessageDetail.SessionChange(uint.MaxValue, "WTS_SESSION_LOCK", uint.MaxValue) },
             "end session" => Window(0x16) with { Detail = new MessageDetail.EndSession(true, true, uint.MaxValue) },
             "alias" => new AliasMessageBody("ALICE", "ops", new string('t', 1024), "SERVER"),
             "alias unicode" => new AliasMessageBody("Zoë", "öps", string.Concat(Enumerable.Repeat("€😀", 300)), "SÉRVER"),

@@ -10,6 +10,7 @@ using NotifyBroker.Core.Desktop.InMemory;
 using NotifyBroker.Core.Events;
 using NotifyBroker.Core.Subscriptions;
 using NotifyBroker.Server.Notifier;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Server.Tests.Notifier;
 
@@ -21,8 +22,6 @@ namespace NotifyBroker.Server.Tests.Notifier;
 /// </summary>
 internal sealed class ByteLimitPumpHarness : IAsyncDisposable
 {
-    public const uint WM_COPYDATA = 0x004A;
-
     private readonly InMemoryDesktop _desktop = new();
     private readonly Broker _broker;
     private readonly CancellationTokenSource _callAborted = new();

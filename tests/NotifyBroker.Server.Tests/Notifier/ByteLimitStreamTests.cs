@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Server.Tests.TestSupport;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Server.Tests.Notifier;
 
@@ -16,7 +17,6 @@ namespace NotifyBroker.Server.Tests.Notifier;
 /// </summary>
 public sealed class ByteLimitStreamTests
 {
-    private const uint WM_COPYDATA = 0x004A;
     private const int EventPayload = 256 * 1024;
     private const int Events = 24;                          // 6 MiB: far more than any HTTP/2 window the client opens
     private const long HistoryMaxBytes = 8L * 1024 * 1024;  // holds all 24, not 48

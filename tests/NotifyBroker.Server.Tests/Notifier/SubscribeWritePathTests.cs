@@ -7,6 +7,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.DependencyInjection;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Server.Tests.TestSupport;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Server.Tests.Notifier;
 
@@ -17,8 +18,6 @@ namespace NotifyBroker.Server.Tests.Notifier;
 /// </summary>
 public sealed class SubscribeWritePathTests
 {
-    private const uint WM_COPYDATA = 0x004A;
-
     // Frames below, at and above one of Kestrel's 4 KiB buffers, and one of many buffers.
     private static readonly int[] PayloadSizes = [0, 10, 3990, 4100, 100, 70_000, 3, 1];
 

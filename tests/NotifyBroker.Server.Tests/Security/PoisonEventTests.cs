@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Server.Tests.TestSupport;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 using static NotifyBroker.Server.Tests.Security.SecurityTestSupport;
 
 namespace NotifyBroker.Server.Tests.Security;
@@ -44,7 +45,7 @@ public sealed class PoisonEventTests
 
     private static BroadcastRequest CopyData(int bytes) => new()
     {
-        MessageId = 0x004A,
+        MessageId = WM_COPYDATA,
         Payload = new Payload { CopyData = new CopyData { Data = 7, Bytes = ByteString.CopyFrom(new byte[bytes]) } },
     };
 }

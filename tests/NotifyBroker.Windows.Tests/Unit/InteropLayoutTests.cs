@@ -51,15 +51,4 @@ public sealed unsafe class InteropLayoutTests
         Assert.Equal(8, (int)Marshal.OffsetOf<Interop.WtsApi32.WTS_SESSION_INFOW>(nameof(Interop.WtsApi32.WTS_SESSION_INFOW.pWinStationName)));
         Assert.Equal(16, (int)Marshal.OffsetOf<Interop.WtsApi32.WTS_SESSION_INFOW>(nameof(Interop.WtsApi32.WTS_SESSION_INFOW.State)));
     }
-
-    [Fact]
-    public void Broadcast_constants_match_winuser_h_and_the_core()
-    {
-        Assert.Equal(0x424D5144, Interop.User32.BROADCAST_QUERY_DENY);
-        Assert.Equal(Core.Desktop.BroadcastFlags.All, Interop.User32.BSF_VALID_MASK);
-        Assert.Equal(Core.Desktop.BroadcastFlags.BSF_QUERY, Interop.User32.BSF_QUERY);
-        Assert.Equal(Core.Desktop.BroadcastFlags.BSF_POSTMESSAGE, Interop.User32.BSF_POSTMESSAGE);
-        Assert.Equal(Core.Desktop.BroadcastFlags.BSF_SENDNOTIFYMESSAGE, Interop.User32.BSF_SENDNOTIFYMESSAGE);
-        Assert.Equal(Core.Desktop.BroadcastFlags.BSF_IGNORECURRENTTASK, Interop.User32.BSF_IGNORECURRENTTASK);
-    }
 }

@@ -50,7 +50,7 @@ public sealed unsafe class PayloadMarshallingTests
         byte[] bytes = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
         using UnmanagedPayload payload = UnmanagedPayload.Create(new WindowMessagePayload.CopyData(42, bytes));
 
-        Assert.True(MessagePayloadReader.TryCopy(Interop.User32.WM_COPYDATA, payload.LParam, 1024, out WindowMessagePayload? copied));
+        Assert.True(MessagePayloadReader.TryCopy(WindowMessages.WM_COPYDATA, payload.LParam, 1024, out WindowMessagePayload? copied));
 
         var copyData = Assert.IsType<WindowMessagePayload.CopyData>(copied);
         Assert.Equal(42ul, copyData.Data);
@@ -63,7 +63,7 @@ public sealed unsafe class PayloadMarshallingTests
         WindowMessagePayload? copied;
         using (UnmanagedPayload payload = UnmanagedPayload.Create(new WindowMessagePayload.CopyData(1, new byte[] { 9, 8, 7 })))
         {
-            Assert.True(MessagePayloadReader.TryCopy(Interop.User32.WM_COPYDATA, payload.LParam, 1024, out copied));
+            Assert.True(MessagePayloadReader.TryCopy(WindowMessages.WM_COPYDATA, payload.LParam, 1024, out copied));
             new Span<byte>(((Interop.User32.COPYDATASTRUCT*)payload.LParam)->lpData, 3).Fill(0);
         }
 
@@ -75,16 +75,16 @@ public sealed unsafe class PayloadMarshallingTests
     {
         using UnmanagedPayload payload = UnmanagedPayload.Create(new WindowMessagePayload.CopyData(1, new byte[65]));
 
-        Assert.False(MessagePayloadReader.TryCopy(Interop.User32.WM_COPYDATA, payload.LParam, 64, out _));
+        Assert.False(MessagePayloadReader.TryCopy(WindowMessages.WM_COPYDATA, payload.LParam, 64, out _));
     }
 
     [Fact]
     public void WM_COPYDATA_without_a_struct_or_with_a_null_data_pointer_is_refused()
     {
-        Assert.False(MessagePayloadReader.TryCopy(Interop.User32.WM_COPYDATA, 0, 64, out _));
+        Assert.False(MessagePayloadReader.TryCopy(WindowMessages.WM_COPYDATA, 0, 64, out _));
 
         var header = new Interop.User32.COPYDATASTRUCT { dwData = 1, cbData = 8, lpData = null };
-        Assert.False(MessagePayloadReader.TryCopy(Interop.User32.WM_COPYDATA, (nint)(&header), 64, out _));
+        Assert.False(MessagePayloadReader.TryCopy(WindowMessages.WM_COPYDATA, (nint)(&header), 64, out _));
     }
 
     [Fact]
@@ -92,10 +92,10 @@ public sealed unsafe class PayloadMarshallingTests
     {
         using UnmanagedPayload payload = UnmanagedPayload.Create(new WindowMessagePayload.Text("intl"));
 
-        Assert.True(MessagePayloadReader.TryCopy(Interop.User32.WM_SETTINGCHANGE, payload.LParam, 64, out WindowMessagePayload? text));
+        Assert.True(MessagePayloadReader.TryCopy(WindowMessages.WM_SETTINGCHANGE, payload.LParam, 64, out WindowMessagePayload? text));
         Assert.Equal(new WindowMessagePayload.Text("intl"), text);
 
-        Assert.True(MessagePayloadReader.TryCopy(Interop.User32.WM_SETTINGCHANGE, 0, 64, out WindowMessagePayload? none));
+        Assert.True(MessagePayloadReader.TryCopy(WindowMessages.WM_SETTINGCHANGE, 0, 64, out WindowMessagePayload? none));
         Assert.Null(none);
     }
 
@@ -107,7 +107,7 @@ public sealed unsafe class PayloadMarshallingTests
         try
         {
             new Span<char>(memory, length).Fill('x');
-            Assert.True(MessagePayloadReader.TryCopy(Interop.User32.WM_SETTINGCHANGE, (nint)memory, 64, out WindowMessagePayload? text));
+            Assert.True(MessagePayloadReader.TryCopy(WindowMessages.WM_SETTINGCHANGE, (nint)memory, 64, out WindowMessagePayload? text));
             Assert.Equal(MessagePayloadReader.MaxTextChars, Assert.IsType<WindowMessagePayload.Text>(text).Value.Length);
         }
         finally

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using NotifyBroker.Contracts.V1;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Windows.Tests.Wine;
 
@@ -19,9 +20,6 @@ namespace NotifyBroker.Windows.Tests.Wine;
 [Collection(IsolatedDesktopCollection.Name)]
 public sealed class WineBrokerSessionEndTests
 {
-    private const uint WM_QUERYENDSESSION = 0x0011;
-    private const uint WM_ENDSESSION = 0x0016;
-
     private static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);

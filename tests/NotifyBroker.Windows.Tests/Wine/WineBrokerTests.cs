@@ -1,6 +1,9 @@
 using System.Globalization;
 using Google.Protobuf;
 using NotifyBroker.Contracts.V1;
+using static NotifyBroker.Core.Desktop.BroadcastFlags;
+using static NotifyBroker.Core.Desktop.BroadcastRecipients;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Windows.Tests.Wine;
 
@@ -11,12 +14,6 @@ namespace NotifyBroker.Windows.Tests.Wine;
 [Trait("Category", "Wine")]
 public sealed class WineBrokerTests : IDisposable
 {
-    private const uint BSF_QUERY = 0x1;
-    private const uint BSF_IGNORECURRENTTASK = 0x2;
-    private const uint BSF_POSTMESSAGE = 0x10;
-    private const uint BSM_APPLICATIONS = 0x8;
-    private const uint WM_COPYDATA = 0x004A;
-
     private readonly BrokerConnection _broker = new(WineEnvironment.ServerUrl);
 
     private static string Prefix => WineEnvironment.ServerPrefix;

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using NotifyBroker.Contracts.V1;
+using static NotifyBroker.Core.Desktop.BroadcastFlags;
+using static NotifyBroker.Core.Desktop.BroadcastRecipients;
+using static NotifyBroker.Core.Desktop.WindowMessages;
 
 namespace NotifyBroker.Windows.Tests.Wine;
 
@@ -18,17 +21,8 @@ namespace NotifyBroker.Windows.Tests.Wine;
 [Collection(IsolatedDesktopCollection.Name)]
 public sealed class WineListenerHardeningTests
 {
-    private const uint WM_DESTROY = 0x0002;
-    private const uint WM_CLOSE = 0x0010;
-    private const uint WM_QUERYENDSESSION = 0x0011;
-    private const uint WM_QUIT = 0x0012;
-    private const uint WM_ENDSESSION = 0x0016;
-    private const uint WM_NCDESTROY = 0x0082;
-    private const uint WM_SYSCOMMAND = 0x0112;
     private const uint SC_CLOSE = 0xF060;
-    private const uint WM_USER_1 = 0x0401; // the listener's old private close message
-    private const uint BSF_POSTMESSAGE = 0x10;
-    private const uint BSM_APPLICATIONS = 0x8;
+    private const uint WM_USER_1 = WM_USER + 1; // the listener's old private close message
 
     /// <summary>What once ended the broker or its listener when broadcast through it, with the wParam it was tried with.</summary>
     private static readonly (string Name, uint Id, ulong WParam)[] Silencers =

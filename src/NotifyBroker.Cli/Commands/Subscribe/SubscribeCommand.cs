@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Google.Protobuf.WellKnownTypes;
 using NotifyBroker.Cli.Parsing;
 using NotifyBroker.Contracts.V1;
+using NotifyBroker.Core.Policy;
 
 namespace NotifyBroker.Cli.Commands.Subscribe;
 
@@ -53,7 +54,7 @@ internal static class SubscribeCommand
             var request = new SubscribeRequest();
             foreach (var message in parseResult.GetValue(messages) ?? [])
             {
-                if (WindowMessageNames.TryResolveId(message, out var id))
+                if (MessageNames.TryParseId(message, out var id))
                 {
                     request.MessageIds.Add(id);
                 }
@@ -90,8 +91,8 @@ internal static class SubscribeCommand
     {
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         if (dash > 0 &&
-            WindowMessageNames.TryResolveId(text[..dash], out var first) &&
-            WindowMessageNames.TryResolveId(text[(dash + 1)..], out var last) &&
+            MessageNames.TryParseId(text[..dash], out var first) &&
+            MessageNames.TryParseId(text[(dash + 1)..], out var last) &&
             first <= last)
         {
             return new MessageRange { First = first, Last = last };

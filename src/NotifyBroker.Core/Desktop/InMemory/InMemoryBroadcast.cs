@@ -92,16 +92,7 @@ internal sealed class InMemoryBroadcast
     /// <summary>The checks BroadcastSystemMessageEx itself makes, whoever calls it.</summary>
     private void Validate()
     {
-        if ((Flags & ~All) != 0 || (_command.Recipients & ~BroadcastRecipients.All) != 0)
-        {
-            throw new BrokerException(Win32Error.ERROR_INVALID_PARAMETER, "Unknown BSF_* or BSM_* bits.");
-        }
-
-        if (Has(BSF_QUERY) && !IsSynchronous(Flags))
-        {
-            throw new BrokerException(Win32Error.ERROR_INVALID_PARAMETER, "BSF_QUERY cannot be posted or send-notified.");
-        }
-
+        BroadcastFlags.EnsureValid(Flags, _command.Recipients);
         if (_command.Payload is not null && !IsSynchronous(Flags))
         {
             // Only a synchronous send marshals pointer data; Windows refuses to post it.

@@ -4,12 +4,9 @@ internal static partial class Interop
 {
     internal static partial class User32
     {
-        // Returns an id in 0xC000-0xFFFF, the same for the same (case-insensitive) name in every process of the
-        // session; 0 on failure.
+        // Returns an id in 0xC000-0xFFFF (the core's WindowMessages.RegisteredFirst..RegisteredLast), the same for the
+        // same (case-insensitive) name in every process of the session; 0 on failure.
         [LibraryImport(Libraries.User32, EntryPoint = "RegisterWindowMessageW", StringMarshalling = StringMarshalling.Utf16, SetLastError = true)]
         internal static partial uint RegisterWindowMessage(string lpString);
-
-        internal const uint RegisteredMessageFirst = 0xC000;
-        internal const uint RegisteredMessageLast = 0xFFFF;
     }
 }
