@@ -7,10 +7,16 @@ using NotifyBroker.Windows.Broadcasting;
 using NotifyBroker.Windows.Listener;
 using NotifyBroker.Windows.Platform;
 using NotifyBroker.Windows.Sessions;
+using NotifyBroker.Windows.Threading;
 
 namespace NotifyBroker.Windows;
 
-/// <summary>The desktop port on real Win32: user32 for messages and broadcasts, netapi32 and wtsapi32 for sends.</summary>
+/// <summary>
+/// The desktop port on real Win32: user32 for messages and broadcasts, netapi32 and wtsapi32 for sends. The calls that
+/// block on other programs or on a user (BroadcastSystemMessageExW, WTSSendMessageW) run on small pools of dedicated
+/// threads (<see cref="BlockingCallPool"/>), each bounded by its caller's deadline and cancellation; a broadcast also by
+/// <see cref="BroadcastDeadline"/>.
+/// </summary>
 [SupportedOSPlatform("windows")]
 internal sealed class WindowsDesktop : IDesktop
 {
@@ -23,6 +29,8 @@ internal sealed class WindowsDesktop : IDesktop
     private readonly Action<string> _log;
     private readonly Win32SessionSender _sessions;
     private readonly PendingBroadcasts _pending;
+    private readonly BlockingCallPool _broadcasts;
+    private readonly BlockingCallPool _sessionCalls;
     private readonly ConcurrentDictionary<uint, string> _registeredNames = new();
     private readonly SemaphoreSlim _listenerGate = new(1, 1);
     private ListenerWindow? _listener;
@@ -36,6 +44,13 @@ internal sealed class WindowsDesktop : IDesktop
         _log = log;
         _sessions = new Win32SessionSender(platform);
         _pending = new PendingBroadcasts(time, options.OwnBroadcastLifetime);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BroadcastThreads, 1, "Desktop:Windows:BroadcastThreads");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SessionThreads, 1, "Desktop:Windows:SessionThreads");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxWaitingCalls, "Desktop:Windows:MaxWaitingCalls");
+        _broadcasts = new BlockingCallPool(
+            "broadcast", options.BroadcastThreads, options.MaxWaitingCalls, "Desktop:Windows:BroadcastThreads, Desktop:Windows:MaxWaitingCalls", time, log);
+        _sessionCalls = new BlockingCallPool(
+            "session", options.SessionThreads, options.MaxWaitingCalls, "Desktop:Windows:SessionThreads, Desktop:Windows:MaxWaitingCalls", time, log);
         // The session path is offered everywhere, Wine included: there it is tried and answers ERROR_NOT_SUPPORTED,
         // which tells a client what is really going on, where "no such name" (what a desktop without the path gets
         // from the core) would not.
@@ -106,6 +121,11 @@ internal sealed class WindowsDesktop : IDesktop
         return _registeredNames.TryGetValue(messageId, out string? known) ? known : null;
     }
 
+    /// <summary>
+    /// BroadcastSystemMessageExW on a dedicated broadcast thread. The caller waits until the call returns, its
+    /// <paramref name="cancellationToken"/> fires (the RPC's deadline or cancellation) or <see cref="BroadcastDeadline"/>
+    /// passes (ERROR_TIMEOUT), whichever comes first; a call it stopped waiting for finishes on its thread.
+    /// </summary>
     public async ValueTask<BroadcastOutcome> BroadcastAsync(BroadcastCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -120,15 +140,34 @@ internal sealed class WindowsDesktop : IDesktop
         BroadcastPlan plan = BroadcastPlan.For(command);
         cancellationToken.ThrowIfCancellationRequested();
 
-        // A synchronous broadcast blocks on every recipient: never on the caller's (or the listener's) thread.
-        return await Task.Run(() => Win32Broadcaster.Broadcast(command, plan, _pending), cancellationToken).ConfigureAwait(false);
+        // EnumWindows only: it sends nothing, so it does not block.
+        int addressed = WindowCensus.CountAddressed(plan.Flags, command.Recipients);
+        TimeSpan limit = BroadcastDeadline.For(command.Timeout, addressed);
+
+        // A synchronous broadcast blocks on every recipient: never on the caller's, the listener's or a pool thread.
+        return await _broadcasts.RunAsync(
+            "BroadcastSystemMessageExW",
+            () => Win32Broadcaster.Broadcast(command, plan, _pending, addressed),
+            limit,
+            () => BroadcastDeadline.Exceeded(command, addressed, limit),
+            cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// NetMessageBufferSend or WTSSendMessageW on a dedicated session thread. WTSSendMessageW waits for the user up to
+    /// the message's timeout per session (the core caps it); the caller waits until then or until its
+    /// <paramref name="cancellationToken"/> fires, and a call it stopped waiting for finishes on its thread.
+    /// </summary>
     public async ValueTask<SessionSendOutcome> SendToSessionAsync(SessionMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
-        return await Task.Run(() => _sessions.Send(message), cancellationToken).ConfigureAwait(false);
+        return await _sessionCalls.RunAsync(
+            "WTSSendMessageW",
+            () => _sessions.Send(message),
+            Timeout.InfiniteTimeSpan,
+            static () => new BrokerException(Win32Error.ERROR_TIMEOUT, "The session send did not finish in time."),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask StartListeningAsync(IWindowMessageSink sink, CancellationToken cancellationToken)
@@ -242,5 +281,7 @@ internal sealed class WindowsDesktop : IDesktop
     {
         await StopListeningAsync(CancellationToken.None).ConfigureAwait(false);
         _listenerGate.Dispose();
+        _broadcasts.Dispose();
+        _sessionCalls.Dispose();
     }
 }

@@ -36,4 +36,20 @@ public sealed class WindowsDesktopOptions
 
     /// <summary>Ask for WM_WTSSESSION_CHANGE (logon, lock, remote connect...). Its failure is logged, not fatal.</summary>
     public bool RegisterSessionNotifications { get; set; } = true;
+
+    /// <summary>
+    /// How many dedicated threads make BroadcastSystemMessageExW calls. A synchronous broadcast blocks its thread on
+    /// every recipient, and past its deadline keeps blocking it until the system returns: these threads, never the
+    /// thread pool's, pay for a hung recipient.
+    /// </summary>
+    public int BroadcastThreads { get; set; } = 4;
+
+    /// <summary>How many dedicated threads make Send's session calls (WTSSendMessageW may wait for the user's answer).</summary>
+    public int SessionThreads { get; set; } = 4;
+
+    /// <summary>
+    /// How many calls may wait for a busy <see cref="BroadcastThreads"/> (and, apart, <see cref="SessionThreads"/>)
+    /// thread. One more is refused at once with RESOURCE_EXHAUSTED (ERROR_NOT_ENOUGH_QUOTA, limit "desktop_threads").
+    /// </summary>
+    public int MaxWaitingCalls { get; set; } = 32;
 }

@@ -5,19 +5,23 @@ namespace Win32Helper;
 
 /// <summary>
 /// A legacy program's hidden top-level window: prints what it receives of one registered message, WM_COPYDATA,
-/// WM_SETTINGCHANGE and the session-end messages. With --deny it vetoes BSF_QUERY broadcasts of the message.
-/// Ends on "quit" (or end of input) on stdin.
+/// WM_SETTINGCHANGE and the session-end messages. With --deny it vetoes BSF_QUERY broadcasts of the message. With
+/// --hang it hangs in its window procedure on the message (a sender waits on it) until "release" on stdin.
+/// Ends on "quit" (or end of input) on stdin, which releases a hang first.
 /// </summary>
 internal static unsafe class ListenVerb
 {
     private const string ClassName = "Win32Helper.Listener";
     private static uint s_message;
+    private static readonly ManualResetEventSlim s_released = new();
     private static bool s_deny;
+    private static bool s_hang;
 
-    public static int Run(string registeredName, bool deny)
+    public static int Run(string registeredName, bool deny, bool hang = false)
     {
         s_message = NativeMethods.RegisterWindowMessage(registeredName);
         s_deny = deny;
+        s_hang = hang;
         nint instance = NativeMethods.GetModuleHandle(null);
         fixed (char* className = ClassName)
         {
@@ -43,8 +47,13 @@ internal static unsafe class ListenVerb
             string? line;
             while ((line = Console.In.ReadLine()) is not null && line.Trim() != "quit")
             {
+                if (line.Trim() == "release")
+                {
+                    s_released.Set();
+                }
             }
 
+            s_released.Set();
             NativeMethods.PostMessage(hwnd, NativeMethods.WM_CLOSE, 0, 0);
         }) { IsBackground = true };
         stdin.Start();
@@ -68,6 +77,13 @@ internal static unsafe class ListenVerb
             if (msg == s_message)
             {
                 Console.WriteLine($"GOT msg=0x{msg:X4} wparam={wParam} lparam={lParam} ismex={NativeMethods.InSendMessageEx(0)}");
+                if (s_hang)
+                {
+                    // Hung: this thread neither returns nor pumps messages until released.
+                    s_released.Wait();
+                    Console.WriteLine($"RELEASED wparam={wParam}");
+                }
+
                 return s_deny ? NativeMethods.BROADCAST_QUERY_DENY : 1;
             }
 

@@ -8,7 +8,7 @@ using Win32Helper;
 // bad usage, 1 when the Win32 call it exists for failed.
 return args.Length == 0 ? Usage() : args[0] switch
 {
-    "listen" when args.Length >= 2 => ListenVerb.Run(args[1], deny: args.Contains("--deny")),
+    "listen" when args.Length >= 2 => ListenVerb.Run(args[1], deny: args.Contains("--deny"), hang: args.Contains("--hang")),
     "broadcast" when args.Length >= 4 => BroadcastVerb.Run(args[1], Parse(args[2]), Parse(args[3]), FlagsOption(args)),
     "copydata" when args.Length >= 3 => CopyDataVerb.Run(args[1], Parse(args[2])),
     "desktop" => DesktopVerb.Run(),
@@ -18,7 +18,9 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: Win32Helper listen <registered-name> [--deny]       hidden top-level window; prints GOT lines; 'quit' on stdin ends it
+        usage: Win32Helper listen <registered-name> [--deny] [--hang]
+                                                                   hidden top-level window; prints GOT lines; 'quit' on stdin ends it;
+                                                                   --hang blocks in the window procedure on the message until 'release'
                Win32Helper broadcast <registered-name> <wparam> <lparam> [--flags 0x10]
                Win32Helper copydata <hex-bytes> <dwData>           WM_COPYDATA to the broker's listener window
                Win32Helper desktop                                 hosts the broker's Win32 desktop; commands on stdin

@@ -7,7 +7,13 @@ namespace NotifyBroker.Core.Desktop;
 /// <param name="WParam">wParam.</param>
 /// <param name="LParam">lParam when it is an integer; ignored when <paramref name="Payload"/> is set.</param>
 /// <param name="Payload">The by-value data of a pointer-carrying message, or null.</param>
-/// <param name="Timeout">The per-window wait of a synchronous send.</param>
+/// <param name="Timeout">
+/// The per-window wait of a synchronous send: positive, and at most 60 s (the core refuses more). The in-memory desktop waits
+/// this long for each window, as SendMessageTimeout's uTimeout does. BroadcastSystemMessageEx takes no timeout, so the
+/// Win32 desktop bounds the whole call instead: this times the windows it addresses (at least one), the total
+/// SendMessageTimeout documents for HWND_BROADCAST; past it the call fails with ERROR_TIMEOUT and finishes behind its
+/// caller. Either desktop also stops waiting when the call's cancellation token (its deadline) fires.
+/// </param>
 public sealed record BroadcastCommand(
     uint Flags,
     uint Recipients,

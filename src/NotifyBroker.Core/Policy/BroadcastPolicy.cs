@@ -1,3 +1,4 @@
+using System.Globalization;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Errors;
 using NotifyBroker.Core.Security;
@@ -27,8 +28,12 @@ namespace NotifyBroker.Core.Policy;
 /// </remarks>
 internal sealed class BroadcastPolicy
 {
-    /// <summary>SendMessageTimeout's uTimeout is a UINT of milliseconds.</summary>
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+    /// <summary>
+    /// The longest per-window wait a broadcast may ask for. Windows itself calls an application hung after 5 s without
+    /// pumping messages; a minute per window is far past any recipient that is merely slow. (SendMessageTimeout's own
+    /// uTimeout would allow 49 days, and every second of a wait holds one of the desktop's few broadcast threads.)
+    /// </summary>
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
 
     private readonly TimeSpan _defaultTimeout;
     private readonly int _maxEventBytes;
@@ -37,6 +42,12 @@ internal sealed class BroadcastPolicy
 
     public BroadcastPolicy(BrokerOptions options, TimeProvider time)
     {
+        if (options.DefaultBroadcastTimeout > MaxTimeout)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.DefaultBroadcastTimeout, $"Broker:DefaultBroadcastTimeout must be at most {MaxTimeout.TotalSeconds:0} s.");
+        }
+
         _defaultTimeout = options.DefaultBroadcastTimeout;
         _maxEventBytes = options.MaxEventBytes;
         _rules = MessageRules.From(options.Policy);
@@ -137,7 +148,18 @@ internal sealed class BroadcastPolicy
 
         if (request.Timeout < TimeSpan.Zero || request.Timeout > MaxTimeout)
         {
-            throw Invalid("The timeout must be between zero and 49 days.");
+            throw new BrokerException(
+                Win32Error.ERROR_INVALID_PARAMETER,
+                $"The timeout is the wait for each window of a synchronous send: from zero (the broker's default) to {MaxTimeout.TotalSeconds:0} s; " +
+                $"{request.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s was given.")
+            {
+                Details = new Dictionary<string, string>
+                {
+                    ["field"] = "timeout",
+                    ["limit"] = "max_broadcast_timeout",
+                    ["max_seconds"] = MaxTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture),
+                },
+            };
         }
     }
 

@@ -18,6 +18,8 @@ internal sealed record ValidSend(string MsgName, string FromName, string Text, s
 /// <see cref="BrokerOptions.MaxFromNameLength"/>, title at most <see cref="BrokerOptions.MaxTitleLength"/>, text at
 /// most <see cref="BrokerOptions.MaxTextLength"/>; and the alias event they make at most
 /// <see cref="BrokerOptions.MaxEventBytes"/> (detail "limit" = "max_event_bytes");</item>
+/// <item>the timeout (the session path's wait for the user) is zero to <see cref="MaxTimeout"/> (ERROR_INVALID_PARAMETER,
+/// detail "limit" = "max_send_timeout");</item>
 /// <item>from_name is the caller's own name: empty becomes <see cref="Caller.Name"/> (its id when the name is empty), and
 /// any other name needs notify:from_name (admins have it). The in-process <see cref="Caller.Operator"/> keeps the
 /// NetMessageBufferSend default: empty is the host name.</item>
@@ -25,6 +27,13 @@ internal sealed record ValidSend(string MsgName, string FromName, string Text, s
 /// </summary>
 internal sealed class SendPolicy
 {
+    /// <summary>
+    /// The longest a Send may ask the session path to wait for the user's answer (WTSSendMessage's Timeout, whole
+    /// seconds, per session). The API would take a DWORD of seconds (136 years); every second of a wait holds one of
+    /// the desktop's few session threads, and ten minutes is far past what msg.exe users wait.
+    /// </summary>
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
     private readonly LocalServerName _server;
     private readonly string _hostName;
     private readonly string _brokerName;
@@ -63,9 +72,20 @@ internal sealed class SendPolicy
         var title = request.Title ?? "";
         EnsureLength("title", title, _maxTitleLength, "MaxTitleLength", "max_title_length");
 
-        if (request.Timeout < TimeSpan.Zero)
+        if (request.Timeout < TimeSpan.Zero || request.Timeout > MaxTimeout)
         {
-            throw new BrokerException(Win32Error.ERROR_INVALID_PARAMETER, "The timeout must not be negative.");
+            throw new BrokerException(
+                Win32Error.ERROR_INVALID_PARAMETER,
+                $"The timeout is how long the session path waits for the user's answer: from zero (do not wait) to {MaxTimeout.TotalSeconds:0} s; " +
+                $"{request.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s was given.")
+            {
+                Details = new Dictionary<string, string>
+                {
+                    ["field"] = "timeout",
+                    ["limit"] = "max_send_timeout",
+                    ["max_seconds"] = MaxTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture),
+                },
+            };
         }
 
         var fromName = FromNameFor(caller, requestedFrom);

@@ -9,12 +9,18 @@ namespace NotifyBroker.Windows.Broadcasting;
 [SupportedOSPlatform("windows")]
 internal static unsafe class Win32Broadcaster
 {
-    /// <summary>Blocks for as long as the system does (a synchronous send waits on each recipient): run off the caller's thread.</summary>
-    public static BroadcastOutcome Broadcast(BroadcastCommand command, BroadcastPlan plan, PendingBroadcasts pending)
+    /// <summary>
+    /// Blocks for as long as the system does (a synchronous send waits on each recipient): run it on a dedicated
+    /// thread, never on the caller's or the thread pool's.
+    /// </summary>
+    /// <param name="command">The broadcast.</param>
+    /// <param name="plan">Its dwFlags.</param>
+    /// <param name="pending">Where the listener looks for the broker's own broadcasts.</param>
+    /// <param name="addressed">The windows <see cref="WindowCensus"/> counted just before: what a success reports as delivered.</param>
+    public static BroadcastOutcome Broadcast(BroadcastCommand command, BroadcastPlan plan, PendingBroadcasts pending, int addressed)
     {
         using UnmanagedPayload? payload = command.Payload is null ? null : UnmanagedPayload.Create(command.Payload);
         nint lParam = payload?.LParam ?? (nint)command.LParam;
-        int addressed = WindowCensus.CountAddressed(plan.Flags, command.Recipients);
 
         // The listener recognises the broker's own broadcast by (message, wParam, lParam) while it is in flight.
         // With BSF_IGNORECURRENTTASK it never arrives, so there is nothing to recognise.

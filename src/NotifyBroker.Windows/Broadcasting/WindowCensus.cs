@@ -5,8 +5,12 @@ using NotifyBroker.Core.Desktop;
 namespace NotifyBroker.Windows.Broadcasting;
 
 /// <summary>
-/// Counts the top-level windows a broadcast addresses. The system does not say how many windows a broadcast
-/// reached, so this snapshot (taken just before the call) is what the desktop reports as "delivered".
+/// Counts the top-level windows of the broker's desktop a broadcast addresses (EnumWindows, less the broker's own
+/// process under BSF_IGNORECURRENTTASK), just before the call. BroadcastSystemMessageExW does not say how many windows
+/// it reached, so this census is what a successful broadcast reports as "delivered": the windows present when the
+/// broadcast started. A window created or destroyed during the call, a full message queue, a UIPI refusal and, with
+/// BSM_ALLDESKTOPS, the windows of other desktops are not reflected in it. The census also sizes the broker's bound on
+/// the call (<see cref="BroadcastDeadline"/>).
 /// </summary>
 [SupportedOSPlatform("windows")]
 internal static unsafe class WindowCensus
