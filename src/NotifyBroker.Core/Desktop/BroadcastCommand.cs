@@ -34,7 +34,13 @@ public sealed record BroadcastCommand(
 /// <summary>What BroadcastSystemMessageEx returned.</summary>
 /// <param name="Result">Positive on success, 0 when denied (or a BSF_NOHANG recipient hung).</param>
 /// <param name="Recipients">*lpInfo on return.</param>
-/// <param name="Delivered">How many windows the message reached.</param>
+/// <param name="Delivered">
+/// How many windows the message reached, as far as the desktop can know. The in-memory desktop counts exactly: the
+/// windows that processed it (a synchronous send, up to and including a denier) or had it queued (posted or
+/// send-notified). BroadcastSystemMessageEx does not say, so the Win32 desktop reports, on success, the top-level
+/// windows of its desktop present when the broadcast started (a census taken just before the call), and 0 when the
+/// broadcast was denied or stopped by a hung recipient.
+/// </param>
 /// <param name="DeniedBy">Under BSF_QUERY, the window that returned BROADCAST_QUERY_DENY, where known.</param>
 public sealed record BroadcastOutcome(int Result, uint Recipients, int Delivered, WindowIdentity? DeniedBy);
 

@@ -51,10 +51,11 @@ internal sealed class SendOperation
 
     private BrokerSendResult PublishToAlias(ValidSend send, string owner)
     {
-        // Counted just before publishing: the subscriptions open at the moment of sending that may see it.
-        var recipients = _audience.CountFor(send.MsgName, owner);
+        // Published and counted in one step against subscriptions opening meanwhile: exactly the streams whose cursor
+        // was placed before the message, i.e. those that will deliver it unless they end first.
         var body = new AliasMessageBody(send.FromName, send.MsgName, send.Text, _brokerName, owner);
-        var published = _engine.Publish(body, TraceContext.FromCurrentActivity());
+        var trace = TraceContext.FromCurrentActivity();
+        var (published, recipients) = _audience.Publish(send.MsgName, owner, () => _engine.Publish(body, trace));
         BrokerTelemetry.AliasMessages.Add(1);
         return new BrokerSendResult(SendPath.Alias, recipients, published.Position, 0);
     }

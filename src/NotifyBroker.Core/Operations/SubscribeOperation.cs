@@ -35,16 +35,14 @@ internal sealed class SubscribeOperation
 
         // Hold aliases first: once Subscribe returns, a Send to them must reach this subscription.
         var lease = _aliases.Hold(request.HoldAliases, caller);
-        IDisposable? membership = null;
         try
         {
-            membership = _audience.Join(filter);
-            var stream = _engine.Subscribe(filter, start, _capacity);
+            // Cursor placed and counted in one step: a Send counts this stream exactly when the stream will deliver it.
+            var (stream, membership) = _audience.Join(filter, () => _engine.Subscribe(filter, start, _capacity));
             return new Subscription(stream, lease, membership);
         }
         catch
         {
-            membership?.Dispose();
             lease.Dispose();
             throw;
         }

@@ -5,6 +5,14 @@ namespace NotifyBroker.Core.Subscriptions;
 /// and those with no filter at all), each only where its visibility lets it see the alias's owner, so that a Send
 /// can report its recipients without walking every subscription.
 /// </summary>
+/// <remarks>
+/// The count is exact, not a census: <see cref="Join{T}"/> places a subscription's cursor and counts it in one step,
+/// and <see cref="Publish"/> publishes an alias message and counts in one step, under the same lock. So every
+/// subscription counted for a message had its cursor before it (and will deliver it unless it ends first), and every
+/// one that opens meanwhile either is counted and receives it, or starts live after it and is not counted. A
+/// subscription that later resumes from a position before the message receives it again as replay; it is a new stream
+/// and was not counted.
+/// </remarks>
 internal sealed class SubscriberAudience
 {
     /// <summary>The key of viewers who see every owner's alias messages.</summary>
@@ -14,52 +22,77 @@ internal sealed class SubscriberAudience
     private readonly Dictionary<string, Dictionary<string, int>> _byAlias = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _unfiltered = new(StringComparer.Ordinal);
 
-    /// <summary>Count a subscription with <paramref name="filter"/> until the returned handle is disposed.</summary>
-    public IDisposable Join(EventFilter filter)
+    /// <summary>
+    /// Open a subscription with <paramref name="open"/> (which places its cursor) and count it with
+    /// <paramref name="filter"/> until the returned membership is disposed, as one step against <see cref="Publish"/>.
+    /// </summary>
+    public (T Opened, IDisposable Membership) Join<T>(EventFilter filter, Func<T> open)
     {
-        Change(filter, +1);
-        return new Membership(this, filter);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(open);
+        lock (_sync)
+        {
+            var opened = open();
+            ChangeUnderLock(filter, +1);
+            return (opened, new Membership(this, filter));
+        }
+    }
+
+    /// <summary>
+    /// Publish a message to <paramref name="alias"/>, owned by <paramref name="owner"/>, with <paramref name="publish"/>
+    /// and count, as one step against <see cref="Join{T}"/>, the open subscriptions that will receive it.
+    /// </summary>
+    public (T Published, int Recipients) Publish<T>(string alias, string owner, Func<T> publish)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        lock (_sync)
+        {
+            var published = publish();
+            return (published, CountUnderLock(alias, owner));
+        }
     }
 
     /// <summary>How many open subscriptions would receive a message sent to <paramref name="alias"/>, owned by <paramref name="owner"/>.</summary>
-    public int CountFor(string alias, string owner)
+    private int CountUnderLock(string alias, string owner)
     {
-        lock (_sync)
+        var count = _unfiltered.GetValueOrDefault(AnyOwner) + (owner.Length > 0 ? _unfiltered.GetValueOrDefault(owner) : 0);
+        if (_byAlias.TryGetValue(alias, out var viewers))
         {
-            var count = _unfiltered.GetValueOrDefault(AnyOwner) + (owner.Length > 0 ? _unfiltered.GetValueOrDefault(owner) : 0);
-            if (_byAlias.TryGetValue(alias, out var viewers))
-            {
-                count += viewers.GetValueOrDefault(AnyOwner) + (owner.Length > 0 ? viewers.GetValueOrDefault(owner) : 0);
-            }
-
-            return count;
+            count += viewers.GetValueOrDefault(AnyOwner) + (owner.Length > 0 ? viewers.GetValueOrDefault(owner) : 0);
         }
+
+        return count;
     }
 
     private void Change(EventFilter filter, int delta)
     {
-        var viewer = filter.Visibility.AliasOwner ?? AnyOwner;
         lock (_sync)
         {
-            if (filter.IsEmpty)
+            ChangeUnderLock(filter, delta);
+        }
+    }
+
+    private void ChangeUnderLock(EventFilter filter, int delta)
+    {
+        var viewer = filter.Visibility.AliasOwner ?? AnyOwner;
+        if (filter.IsEmpty)
+        {
+            Add(_unfiltered, viewer, delta);
+            return;
+        }
+
+        foreach (var alias in filter.Aliases)
+        {
+            if (!_byAlias.TryGetValue(alias, out var viewers))
             {
-                Add(_unfiltered, viewer, delta);
-                return;
+                viewers = new Dictionary<string, int>(StringComparer.Ordinal);
+                _byAlias[alias] = viewers;
             }
 
-            foreach (var alias in filter.Aliases)
+            Add(viewers, viewer, delta);
+            if (viewers.Count == 0)
             {
-                if (!_byAlias.TryGetValue(alias, out var viewers))
-                {
-                    viewers = new Dictionary<string, int>(StringComparer.Ordinal);
-                    _byAlias[alias] = viewers;
-                }
-
-                Add(viewers, viewer, delta);
-                if (viewers.Count == 0)
-                {
-                    _byAlias.Remove(alias);
-                }
+                _byAlias.Remove(alias);
             }
         }
     }

@@ -19,7 +19,11 @@ internal readonly record struct BroadcastCallResult(int Result, int LastError, u
     /// (Wine reports success that way); that is a failure too, never a silent loss.
     /// </summary>
     /// <param name="flags">The dwFlags the call was made with.</param>
-    /// <param name="addressed">How many windows the broadcast addressed (reported as delivered on success).</param>
+    /// <param name="addressed">
+    /// How many windows the broadcast addressed when it started (<see cref="WindowCensus"/>): reported as delivered on
+    /// success, since the system does not say how many it reached. A denial reports 0: the system does not say how
+    /// many windows got the message before the denier (or the hung window) stopped it.
+    /// </param>
     /// <param name="describeWindow">Gives a readable name (title or class) for a window handle.</param>
     public BroadcastOutcome ToOutcome(uint flags, int addressed, Func<ulong, string> describeWindow)
     {
@@ -45,7 +49,7 @@ internal readonly record struct BroadcastCallResult(int Result, int LastError, u
 
         if (Result == 0 && (flags & BroadcastFlags.BSF_QUERY) != 0)
         {
-            // Denied. How many windows got it before the denier is not reported by the system.
+            // Denied, or (ERROR_TIMEOUT) stopped by a hung recipient. How many windows got it first is not reported.
             WindowIdentity? denier = DenierHwnd == 0 ? null : new WindowIdentity(DenierHwnd, DenierHdesk, describeWindow(DenierHwnd));
             return new BroadcastOutcome(0, Recipients, Delivered: 0, denier);
         }
