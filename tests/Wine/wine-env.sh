@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# Shared by the Wine scripts: installs Wine (idempotent) and prepares one fresh, headless WINEPREFIX.
-# Source it; it defines functions and exports WINEPREFIX / WINEDEBUG.
+# Shared by the Wine scripts: installs Wine (idempotent, through tests/lib/suite.sh) and prepares one fresh, headless
+# WINEPREFIX. Source it; it sources tests/lib/suite.sh, defines functions and exports WINEPREFIX / WINEDEBUG when a
+# prefix is made.
 set -u
 
+# shellcheck source=../lib/suite.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)/suite.sh"
+
+# The Debian packages: wine64 (the 64-bit Wine 8.0 of bookworm, 8.0~repack-4) and wine (the launchers). Installed with
+# their recommends, unlike suite_apt_install: libwine's recommends are the libraries Wine loads at run time (gnutls,
+# krb5, ...), and the suite is verified with them.
+readonly NB_WINE_PACKAGES=(wine64 wine)
+
+# nb_wine_install: nothing when wine and wineserver are there; otherwise apt-get update (once per run: the marker of
+# tests/lib/suite.sh, shared with the other suites) and apt-get install. Needs suite_init to have run.
 nb_wine_install() {
   if command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; then
     return 0
   fi
-  # One bad index makes apt-get update exit 100 while the rest is usable: don't stop on that.
-  apt-get update >/dev/null 2>&1 || true
-  DEBIAN_FRONTEND=noninteractive apt-get install -y wine64 wine >/dev/null 2>&1 || return 1
-  command -v wine >/dev/null 2>&1
+  local marker
+  marker=$(suite_apt_update_marker)
+  [[ -n $marker && -e $marker ]] || suite_log "apt-get update (once per run)"
+  suite_apt_update_once
+  suite_log "apt-get install ${NB_WINE_PACKAGES[*]}"
+  suite_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${NB_WINE_PACKAGES[@]}" || return 1
+  command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1
 }
 
 # nb_wine_prefix <dir>: a fresh prefix with the null graphics driver (hidden top-level windows with no X server)

@@ -62,6 +62,10 @@ internal sealed class BrokerConnection : IDisposable
 
     public Task<IReadOnlyList<AliasInfo>> ListAliasesAsync() => Translate(() => _client.ListAliasesAsync());
 
+    public Task<AddAliasReply> AddAliasAsync(string name) => Translate(() => _client.AddAliasAsync(new AddAliasRequest { Name = name }));
+
+    public Task<DeleteAliasReply> DeleteAliasAsync(string name) => Translate(() => _client.DeleteAliasAsync(new DeleteAliasRequest { Name = name }));
+
     /// <summary>Opens a stream and returns once its Open event arrived (the subscription exists from then on).</summary>
     public async Task<EventStream> SubscribeAsync(SubscribeRequest request)
     {
@@ -88,12 +92,20 @@ internal sealed class BrokerConnection : IDisposable
         }
     }
 
-    /// <summary>A Subscribe stream read one event at a time, with bounded waits.</summary>
+    /// <summary>
+    /// A Subscribe stream read one event at a time, with bounded waits. One reader at a time; it may be disposed from
+    /// another task while a read waits (the read then ends as cancelled, or with ObjectDisposedException).
+    /// </summary>
     internal sealed class EventStream : IAsyncDisposable
     {
         private readonly CancellationTokenSource _cancel = new();
         private readonly IAsyncEnumerator<Event> _events;
         private readonly List<Event> _seen = new();
+        private readonly SemaphoreSlim _reading = new(1, 1);
+        private bool _disposed;
+
+        /// <summary>A read that outlived its wait: taken up by the next one (an async iterator allows one at a time).</summary>
+        private Task<bool>? _pending;
 
         public EventStream(IAsyncEnumerable<Event> events)
         {
@@ -104,24 +116,40 @@ internal sealed class BrokerConnection : IDisposable
         public async Task<Event> NextAsync(Func<Event, bool> match, TimeSpan? timeout = null)
         {
             TimeSpan limit = timeout ?? WineProcess.DefaultWait;
-            while (true)
+            await _reading.WaitAsync();
+            try
             {
-                Task<bool> moved = _events.MoveNextAsync().AsTask();
-                if (await Task.WhenAny(moved, Task.Delay(limit)) != moved)
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                while (true)
                 {
-                    throw new TimeoutException($"No matching event within {limit}. Seen: {string.Join(" | ", _seen)}");
-                }
+                    Task<bool> moved = _pending ??= _events.MoveNextAsync().AsTask();
+                    using (var expiry = new CancellationTokenSource())
+                    {
+                        // The timer stops as soon as the event is there: a stream read thousands of times leaves none behind.
+                        if (await Task.WhenAny(moved, Task.Delay(limit, expiry.Token)) != moved)
+                        {
+                            throw new TimeoutException($"No matching event within {limit}. Seen: {Describe(_seen)}");
+                        }
 
-                if (!await Translate(() => moved))
-                {
-                    throw new InvalidOperationException($"The stream ended without a matching event. Seen: {string.Join(" | ", _seen)}");
-                }
+                        await expiry.CancelAsync();
+                    }
 
-                _seen.Add(_events.Current);
-                if (match(_events.Current))
-                {
-                    return _events.Current;
+                    _pending = null;
+                    if (!await Translate(() => moved))
+                    {
+                        throw new InvalidOperationException($"The stream ended without a matching event. Seen: {Describe(_seen)}");
+                    }
+
+                    _seen.Add(_events.Current);
+                    if (match(_events.Current))
+                    {
+                        return _events.Current;
+                    }
                 }
+            }
+            finally
+            {
+                _reading.Release();
             }
         }
 
@@ -159,18 +187,50 @@ internal sealed class BrokerConnection : IDisposable
 
         public async ValueTask DisposeAsync()
         {
+            // Cancel first: a read waiting for an event then ends and lets go of the stream.
             await _cancel.CancelAsync();
+            await _reading.WaitAsync();
             try
             {
-                await _events.DisposeAsync();
-            }
-            catch (Exception e) when (e is OperationCanceledException or NotifyException)
-            {
-                // Cancelled by us: the expected end.
-            }
+                if (_disposed)
+                {
+                    return;
+                }
 
-            _cancel.Dispose();
+                _disposed = true;
+                try
+                {
+                    // An async iterator cannot be disposed while a read is in progress: let the cancelled one finish.
+                    if (_pending is { } pending)
+                    {
+                        await pending;
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or NotifyException)
+                {
+                    // Cancelled by us: the expected end.
+                }
+
+                try
+                {
+                    await _events.DisposeAsync();
+                }
+                catch (Exception e) when (e is OperationCanceledException or NotifyException)
+                {
+                    // Cancelled by us: the expected end.
+                }
+            }
+            finally
+            {
+                _reading.Release();
+            }
         }
+
+        /// <summary>What a failure message shows of the events seen: all of them, or the first and last few of a long stream.</summary>
+        private static string Describe(List<Event> seen) =>
+            seen.Count <= 40
+                ? string.Join(" | ", seen)
+                : $"{string.Join(" | ", seen.Take(10))} | ... {seen.Count - 30} more ... | {string.Join(" | ", seen.TakeLast(20))}";
     }
 }
 
