@@ -147,7 +147,9 @@ public sealed class NotifierClient : IDisposable
     /// <see cref="NotifierClientOptions.Subscriptions"/>) a stream that ends resumably (the broker stopping, a
     /// slow-consumer disconnect, a lost connection) is reopened after the last position yielded, with backoff, and the
     /// sequence goes on without gap or duplicate; each reopened stream yields its Open event too, whose
-    /// <c>Recovered</c> is false if history could no longer fill the gap. Ends with <see cref="NotifyException"/> on a
+    /// <c>Recovered</c> is false if history could no longer fill the gap (<see cref="SubscriptionOptions.OnResumed"/> and
+    /// <see cref="NotifierSubscription.LastResume"/> say how many events were lost, or that after a broker restart this
+    /// cannot be known). Ends with <see cref="NotifyException"/> on a
     /// failure it does not resume, and with <see cref="OperationCanceledException"/> when cancelled. The returned
     /// subscription tells the position to resume after (<see cref="NotifierSubscription.ResumeAfter"/>) as it goes.
     /// </summary>

@@ -19,6 +19,7 @@ public sealed class NotifierSubscription : IAsyncEnumerable<Event>
     private readonly SubscriptionOptions _options;
     private readonly CancellationToken _cancellationToken;
     private ResumePoint _resume;
+    private SubscriptionResumed? _lastResume;
     private int _enumerating;
 
     internal NotifierSubscription(GeneratedClient client, SubscribeRequest request, SubscriptionOptions options, CancellationToken cancellationToken)
@@ -45,6 +46,14 @@ public sealed class NotifierSubscription : IAsyncEnumerable<Event>
     /// </summary>
     public SubscribeRequest StreamRequest => _resume.Attempt.Clone();
 
+    /// <summary>
+    /// What the latest stream that asked to resume said about the gap (see <see cref="SubscriptionResumed"/>): set when
+    /// its Open event is yielded, after a reconnect or for a request that starts with <c>after</c> or <c>since</c>;
+    /// null before any. After a broker restart it says <c>recovered=false</c> and that how many events were lost cannot
+    /// be known.
+    /// </summary>
+    public SubscriptionResumed? LastResume => Volatile.Read(ref _lastResume);
+
     /// <inheritdoc/>
     public IAsyncEnumerator<Event> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         ResumingSubscribeAsync(_cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -59,10 +68,13 @@ public sealed class NotifierSubscription : IAsyncEnumerable<Event>
         try
         {
             var resume = _resume = new ResumePoint(_request);
+            Volatile.Write(ref _lastResume, null);
             var failedAttempts = 0;
+            var streams = 0;
             while (true)
             {
                 var attempt = resume.NextRequest();
+                var isReconnect = streams++ > 0;
                 NotifyException failure;
                 using (var call = _client.Subscribe(attempt, new CallOptions(cancellationToken: cancellationToken)))
                 {
@@ -94,6 +106,11 @@ public sealed class NotifierSubscription : IAsyncEnumerable<Event>
                         if (streamEvent.KindCase == Event.KindOneofCase.Open)
                         {
                             failedAttempts = 0;
+                            if (SubscriptionResumed.FromOpen(attempt, streamEvent, isReconnect) is { } resumed)
+                            {
+                                Volatile.Write(ref _lastResume, resumed);
+                                _options.OnResumed?.Invoke(resumed);
+                            }
                         }
 
                         resume.Observe(streamEvent);

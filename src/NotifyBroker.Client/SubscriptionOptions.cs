@@ -24,9 +24,17 @@ public sealed class SubscriptionOptions
 
     /// <summary>
     /// Called before each reconnect, e.g. to log it. Whether the resumed stream lost nothing is told by the Open event it
-    /// yields next: <c>Open.Recovered</c> is false when history no longer held the events after the resume position.
+    /// yields next: <c>Open.Recovered</c> is false when history no longer held the events after the resume position;
+    /// <see cref="OnResumed"/> says so too, with how many events were lost when that is knowable.
     /// </summary>
     public Action<SubscriptionReconnect>? OnReconnecting { get; set; }
+
+    /// <summary>
+    /// Called when a stream that asked to resume opens, before its Open event is yielded: each reconnect's stream, and the
+    /// first one when the request itself starts with <c>after</c> or <c>since</c>. It tells whether the stream lost
+    /// nothing and, when it did, how many events (exact within one history; unknowable after a broker restart).
+    /// </summary>
+    public Action<SubscriptionResumed>? OnResumed { get; set; }
 }
 
 /// <summary>A reconnect about to happen.</summary>

@@ -29,6 +29,15 @@ public static class BrokerHost
     /// <summary>Kestrel's HTTP/2 stream limit per connection, unless "Kestrel:Limits:Http2:MaxStreamsPerConnection" says otherwise.</summary>
     public const int DefaultMaxStreamsPerConnection = 1000;
 
+    /// <summary>
+    /// The listen backlog (queued connections not yet accepted), unless "Kestrel:Backlog" says otherwise; Kestrel's
+    /// own is 512. The OS caps it: on Linux at net.core.somaxconn (4096 on current kernels).
+    /// </summary>
+    public const int DefaultBacklog = 4096;
+
+    /// <summary>The setting that overrides <see cref="DefaultBacklog"/>.</summary>
+    public const string BacklogKey = "Kestrel:Backlog";
+
     /// <summary>The builder with every service registered; add or replace services on it, then call <see cref="Build"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
@@ -42,6 +51,16 @@ public static class BrokerHost
         }
 
         builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureKestrel(context.Configuration, kestrel));
+
+        // A burst of connections (every subscriber reconnecting after a restart) waits in the listen queue while the
+        // accept loop catches up; a full queue drops SYNs, and those clients retry a second or more later.
+        var backlog = builder.Configuration.GetValue(BacklogKey, DefaultBacklog);
+        if (backlog < 1)
+        {
+            throw new InvalidOperationException($"{BacklogKey} must be at least 1 (it is {backlog}).");
+        }
+
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = backlog);
 
         // appsettings.json turns "Microsoft.AspNetCore.Hosting.Diagnostics" off: while that category is enabled at any
         // level, ASP.NET Core gives every request its own Activity and log scope, which a Subscribe stream keeps for

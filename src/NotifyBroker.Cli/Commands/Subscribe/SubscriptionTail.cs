@@ -86,7 +86,10 @@ internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest r
         }
     }
 
-    /// <summary>The first Open is shown; a reconnect's Open only when it lost events (otherwise a note on stderr).</summary>
+    /// <summary>
+    /// The first Open is shown; a reconnect's Open only when it lost events (otherwise a note on stderr). A resume that
+    /// lost events is also noted on stderr, with recovered=false and how many were lost, or that this cannot be known.
+    /// </summary>
     /// <param name="streamRequest">What the Open answers: the tail's own start, or the SDK's resume after a reconnect.</param>
     /// <param name="streamEvent">The Open event.</param>
     private string? DescribeOpen(SubscribeRequest streamRequest, Event streamEvent)
@@ -109,9 +112,14 @@ internal sealed class SubscriptionTail(NotifierClient client, SubscribeRequest r
             return null;
         }
 
+        if (SubscriptionResumed.FromOpen(streamRequest, streamEvent, isReconnect: !first) is { Recovered: false } lost)
+        {
+            output.Error.WriteLine($"notify: {(first ? "" : "reconnected; ")}{lost.Describe()}.");
+        }
+
         return json
             ? JsonLines.Format(streamEvent)
-            : EventText.Line(streamEvent, OpenText.Describe(open, streamEvent.Position ?? new Position(), start, resumedAfter, request.Since));
+            : EventText.Line(streamEvent, OpenText.Describe(streamEvent, streamRequest));
     }
 
     private async Task WriteResumeHintAsync(NotifierSubscription subscription)
