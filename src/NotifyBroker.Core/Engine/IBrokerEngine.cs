@@ -30,8 +30,9 @@ public interface IBrokerEngine : IDisposable
 
     /// <summary>
     /// Open a subscription: a cursor placed by <paramref name="start"/>, reading only what
-    /// <paramref name="filter"/> passes, that ends with an overflow when its live lag exceeds
-    /// <paramref name="capacity"/> or history evicts its next event.
+    /// <paramref name="filter"/> passes, that ends with an overflow when its live lag (<see cref="IEventStream.Lag"/>:
+    /// only events the filter passes count) exceeds <paramref name="capacity"/>, or when history evicts an event it
+    /// would have received before it got there.
     /// </summary>
     IEventStream Subscribe(EventFilter filter, SubscriptionStart start, int capacity);
 

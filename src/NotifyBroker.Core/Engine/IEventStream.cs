@@ -29,6 +29,11 @@ public interface IEventStream : IDisposable
     /// <summary>The position of the last event this stream has consumed (or skipped as filtered out).</summary>
     StreamPosition LastPosition { get; }
 
-    /// <summary>How many events history holds beyond <see cref="LastPosition"/> (filtered or not).</summary>
+    /// <summary>
+    /// How far the subscription is behind: the live events (published since it opened) beyond
+    /// <see cref="LastPosition"/> that it would receive, that is that its filter and visibility pass. Traffic it never
+    /// asked for does not count. This is what its capacity bounds; an engine may stop counting one past the capacity.
+    /// Safe from any thread.
+    /// </summary>
     long Lag { get; }
 }

@@ -6,8 +6,8 @@ namespace NotifyBroker.Core.Engine;
 public enum SubscriptionEndReason
 {
     /// <summary>
-    /// The subscriber fell behind: its lag exceeded its capacity, or history evicted the next event it needed.
-    /// Other subscriptions are unaffected.
+    /// The subscriber fell behind: more of the live events it would receive were waiting than its capacity, or
+    /// history evicted one before it got there. Other subscriptions are unaffected.
     /// </summary>
     Overflow = 1,
 

@@ -9,9 +9,21 @@ namespace NotifyBroker.Core.Engine.InMemory;
 /// <summary>
 /// A subscription of the in-memory engine: a cursor into the history ring plus a reusable wake-up signal. Its
 /// "queue" is its lag behind the ring's head, so an idle subscription holds no events and waking it allocates
-/// nothing. It ends with <see cref="SubscriptionEndReason.Overflow"/> when its live lag (events published since it
-/// opened that it has not consumed) exceeds its capacity or when history evicts the next event it needs.
+/// nothing. It ends with <see cref="SubscriptionEndReason.Overflow"/> when its live lag exceeds its capacity, or when
+/// history evicts an event it would have received before it got there (it could no longer be served without a gap).
 /// </summary>
+/// <remarks>
+/// Lag counts only the events the subscription would receive: published since it opened, not yet consumed, and
+/// passed by its filter (which includes its <see cref="EventVisibility"/>). Traffic it never asked for is not lag,
+/// however much of it goes by while the reader is busy (writing a large event to a slow client, say).
+/// <para>
+/// Nothing of this is on the publisher's path: publishing stays one append and the wake-up of parked readers. The
+/// reader counts as it goes, and looks ahead only when the events it has not looked at yet could take it past its
+/// capacity, so a reader that keeps up never looks ahead; each event is examined at most twice (once ahead, once
+/// when the cursor reaches it). What it has looked at stays known: others' events it has examined may be evicted
+/// without ending it, but an unexamined event that history evicts might have been one of its own, so that ends it.
+/// </para>
+/// </remarks>
 internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
 {
     private const int Idle = 0;
@@ -27,6 +39,17 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
 
     private ulong _cursor;          // the last offset consumed or skipped
     private ulong _wokenFor;        // an offset the publisher found this filter passes (0: none), so the reader need not check it again
+
+    // What the reader has looked at ahead of its cursor (reader only). The live events in (max(cursor, replayEnd),
+    // _examined] have been examined; _ahead of them pass the filter, the first of them at _firstAhead (0: not known).
+    // None when _examined <= max(cursor, replayEnd); _ahead and _firstAhead mean nothing then.
+    private ulong _examined;
+    private long _ahead;
+    private ulong _firstAhead;
+
+    // Lag's own count, for callers on other threads (the watchdog): the live events it would receive in
+    // (Cursor, To], counted while the cursor stood at Cursor. Immutable; replaced, never changed.
+    private LagCount? _lagCount;
     private int _waitState;         // Idle or Waiting; whoever moves it Waiting -> Idle completes the signal
     private int _endReason;         // 0 while open, else a SubscriptionEndReason
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
@@ -53,7 +76,53 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
 
     public StreamPosition LastPosition => new(Cursor, _engine.Epoch);
 
-    public long Lag => (long)(_ring.Head - Cursor);
+    /// <summary>
+    /// The live events it would receive that it has not consumed: published since it opened, passed by its filter and
+    /// visibility. Counted up to one more than its capacity (beyond that it has overflowed, whatever the number); an
+    /// event history has evicted before the reader got there counts, as it may have been one of its own. Safe from
+    /// any thread. Costs a look at the events it has not been counted over yet: while the cursor stands still (a
+    /// reader stalled on a slow client), each call looks only at what was published since the last one.
+    /// </summary>
+    public long Lag
+    {
+        get
+        {
+            var cursor = Cursor;
+            var head = _ring.Head;
+            var from = Math.Max(cursor, _replayEnd);
+            if (from >= head)
+            {
+                return 0;
+            }
+
+            var known = Volatile.Read(ref _lagCount);
+            var to = from;
+            long count = 0;
+            if (known is not null && known.Cursor == cursor && known.To <= head)
+            {
+                to = known.To;
+                count = known.Count;
+            }
+
+            var limit = (long)_capacity + 1;
+            var counted = to;
+            while (to < head && count < limit)
+            {
+                to++;
+                if (_ring.TryGet(to) is not { } candidate || _filter.Matches(candidate.Body))
+                {
+                    count++;
+                }
+            }
+
+            if (to != counted || known is null || known.Cursor != cursor)
+            {
+                Volatile.Write(ref _lagCount, new LagCount(cursor, to, count));
+            }
+
+            return count;
+        }
+    }
 
     public SubscriptionCompletion? Completion =>
         Volatile.Read(ref _endReason) is var reason and not 0
@@ -74,7 +143,15 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
             return false;
         }
 
-        Volatile.Write(ref _cursor, brokerEvent.Position.Offset);
+        var offset = brokerEvent.Position.Offset;
+        if (offset <= _examined && offset > _replayEnd)
+        {
+            // One of those counted ahead; which one comes next is found again as the cursor moves on.
+            _ahead--;
+            _firstAhead = 0;
+        }
+
+        Volatile.Write(ref _cursor, offset);
         return true;
     }
 
@@ -203,7 +280,8 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
 
     /// <summary>
     /// Move past filtered-out events to the next one this subscription wants, without consuming it. Ends the
-    /// subscription with an overflow when it has fallen too far behind.
+    /// subscription with an overflow when more of the live events it wants are waiting than its capacity allows, or
+    /// when history has evicted one of them (or one it had not looked at yet) before the cursor got there.
     /// </summary>
     private bool TryAdvance([MaybeNullWhen(false)] out BrokerEvent next)
     {
@@ -217,28 +295,168 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
                 return false;
             }
 
-            if (head - Math.Max(cursor, _replayEnd) > _capacity)
+            // What is known to be its own, plus everything not examined yet (all of it could be its own): only if that
+            // is more than its capacity does it look ahead. A reader that keeps up never gets here.
+            var liveFrom = Math.Max(cursor, _replayEnd);
+            var examined = _examined > liveFrom;
+            if ((examined ? _ahead + (long)(head - _examined) : (long)(head - liveFrom)) > (long)_capacity)
             {
-                Complete(SubscriptionEndReason.Overflow);
-                return false;
+                if (!examined)
+                {
+                    _examined = liveFrom;
+                    _ahead = 0;
+                    _firstAhead = 0;
+                }
+
+                if (!LookAhead(head))
+                {
+                    Complete(SubscriptionEndReason.Overflow);
+                    return false;
+                }
             }
 
-            var candidate = _ring.TryGet(cursor + 1);
+            var offset = cursor + 1;
+            var candidate = _ring.TryGet(offset);
             if (candidate is null)
             {
-                // History evicted the event we need: resuming would leave a gap, so end here instead.
-                Complete(SubscriptionEndReason.Overflow);
-                return false;
+                // History evicted the next event. Resuming would leave a gap unless none of what is gone was its own.
+                if (!SkipEvicted(offset))
+                {
+                    Complete(SubscriptionEndReason.Overflow);
+                    return false;
+                }
+
+                continue;
             }
 
-            if (candidate.Position.Offset == Volatile.Read(ref _wokenFor) || _filter.Matches(candidate.Body))
+            if (offset <= _examined && offset > _replayEnd)
+            {
+                // Examined already: jump over what is known not to be its own.
+                if (_ahead == 0)
+                {
+                    Volatile.Write(ref _cursor, _examined);
+                    continue;
+                }
+
+                if (_firstAhead > offset)
+                {
+                    Volatile.Write(ref _cursor, _firstAhead - 1);
+                    continue;
+                }
+
+                if (offset == _firstAhead || _filter.Matches(candidate.Body))
+                {
+                    _firstAhead = offset;
+                    next = candidate;
+                    return true;
+                }
+            }
+            else if (offset == Volatile.Read(ref _wokenFor) || _filter.Matches(candidate.Body))
             {
                 next = candidate;
                 return true;
             }
 
-            Volatile.Write(ref _cursor, cursor + 1);
+            Volatile.Write(ref _cursor, offset);
         }
+    }
+
+    /// <summary>
+    /// Examine live events ahead of the cursor until those not yet examined could no longer take it past its
+    /// capacity, counting the ones it wants. False when it is past its capacity, or when history has evicted an event
+    /// before it could be examined (it may have been one of its own).
+    /// </summary>
+    private bool LookAhead(ulong head)
+    {
+        while (_ahead + (long)(head - _examined) > (long)_capacity)
+        {
+            var candidate = _ring.TryGet(_examined + 1);
+            if (candidate is null)
+            {
+                return false;
+            }
+
+            _examined++;
+            if (_filter.Matches(candidate.Body))
+            {
+                if (_ahead++ == 0)
+                {
+                    _firstAhead = _examined;
+                }
+
+                if (_ahead > (long)_capacity)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The event at <paramref name="offset"/>, right after the cursor, has been evicted: move the cursor past what is
+    /// gone if none of it was an event this subscription wants, which it knows only for events it has examined.
+    /// False when something it wants (or might have wanted) is gone.
+    /// </summary>
+    private bool SkipEvicted(ulong offset)
+    {
+        if (offset > _examined || offset <= _replayEnd)
+        {
+            return false; // never examined: it may have been one of its own
+        }
+
+        if (_ahead == 0)
+        {
+            Volatile.Write(ref _cursor, _examined); // none of the examined events was its own
+            return true;
+        }
+
+        if (_firstAhead == 0)
+        {
+            // It consumed one of the counted events since it last knew which comes next: find it among what is left.
+            // Eviction takes the oldest first, so what is gone is a run right after the cursor.
+            ulong first = 0, present = 0;
+            long found = 0;
+            for (var o = offset + 1; o <= _examined; o++)
+            {
+                if (_ring.TryGet(o) is not { } candidate)
+                {
+                    if (present != 0)
+                    {
+                        return false; // evicted while we looked: this reader is at the very tail of history
+                    }
+
+                    continue;
+                }
+
+                if (present == 0)
+                {
+                    present = o;
+                }
+
+                if (_filter.Matches(candidate.Body) && found++ == 0)
+                {
+                    first = o;
+                }
+            }
+
+            if (found != _ahead)
+            {
+                return false; // one of its own was among the evicted
+            }
+
+            _firstAhead = first;
+        }
+
+        if (_ring.TryGet(_firstAhead) is null)
+        {
+            return false; // its own next event is gone
+        }
+
+        // Everything before its next event is others' traffic: losing it loses nothing.
+        Volatile.Write(ref _cursor, _firstAhead - 1);
+        return true;
     }
 
     private void Signal(bool result)
@@ -256,4 +474,7 @@ internal sealed class RingSubscription : IEventStream, IValueTaskSource<bool>
             _signal.SetException(new OperationCanceledException(_waitToken));
         }
     }
+
+    /// <summary>What <see cref="Lag"/> counted: <paramref name="Count"/> events it would receive in (<paramref name="Cursor"/>, <paramref name="To"/>].</summary>
+    private sealed record LagCount(ulong Cursor, ulong To, long Count);
 }
