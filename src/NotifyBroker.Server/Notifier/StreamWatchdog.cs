@@ -13,7 +13,8 @@ namespace NotifyBroker.Server.Notifier;
 /// thousands of streams it should not run more often than the keepalives need.
 /// <para>
 /// A sweep runs on a timer thread (and on the thread that signals the broker's stop), where an exception would end
-/// the process: a fault with one stream is logged with that stream and the sweep goes on with the others.
+/// the process: a fault with one stream is logged with that stream and the sweep goes on with the others. Sweeps never
+/// overlap; a stop signalled while one runs makes that one sweep again, so the stop is acted on at once.
 /// </para>
 /// </remarks>
 internal sealed class StreamWatchdog
@@ -42,13 +43,17 @@ internal sealed class StreamWatchdog
     private int _sweeping;
     private readonly List<(SubscriptionPump Pump, SubscriptionPump.Attention Attention)> _due = [];
 
+    // Set when the broker's stop asks for a sweep; whoever is sweeping then sweeps once more, so a stop signalled
+    // during a sweep (which that sweep may not have seen) is not left to the next tick.
+    private int _stopSweepDue;
+
     public StreamWatchdog(TimeProvider time, CancellationToken brokerStopping)
     {
         _time = time;
         _brokerStopping = brokerStopping;
 
         // Stopping wakes every parked stream and resets stalled ones now, not at the next tick.
-        brokerStopping.UnsafeRegister(static state => ((StreamWatchdog)state!).Sweep(), this);
+        brokerStopping.UnsafeRegister(static state => ((StreamWatchdog)state!).SweepForStop(), this);
     }
 
     public TimeProvider Time => _time;
@@ -130,13 +135,42 @@ internal sealed class StreamWatchdog
         }
     }
 
+    private void SweepForStop()
+    {
+        Volatile.Write(ref _stopSweepDue, 1);
+        Sweep();
+    }
+
     private void Sweep()
     {
-        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        while (Interlocked.Exchange(ref _sweeping, 1) == 0)
         {
-            return;
-        }
+            try
+            {
+                // A stop that asks from here on is seen by this sweep or makes it sweep again. (Full fences here and
+                // at the release: the stop sets its flag before it tries to sweep.)
+                Interlocked.Exchange(ref _stopSweepDue, 0);
+                SweepOnce();
+                while (Interlocked.Exchange(ref _stopSweepDue, 0) != 0)
+                {
+                    SweepOnce();
+                }
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _sweeping, 0);
+            }
 
+            // A stop that asked between the last look and the release found the sweep still running: sweep for it.
+            if (Volatile.Read(ref _stopSweepDue) == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private void SweepOnce()
+    {
         try
         {
             var now = _time.GetTimestamp();
@@ -182,7 +216,6 @@ internal sealed class StreamWatchdog
         finally
         {
             _due.Clear();
-            Volatile.Write(ref _sweeping, 0);
         }
     }
 }

@@ -78,12 +78,24 @@ internal sealed class WatchdogBroker : IAsyncDisposable
     /// A pump that has written the three events and waits on its flush, already seen so by one sweep. With
     /// <paramref name="releaseInline"/>, releasing the flush runs the pump on inline, as a transport thread would.
     /// </summary>
-    public WatchdogPump Stall(StreamWatchdog watchdog, bool releaseInline = false)
+    /// <param name="watchdog">The watchdog the pump reports to.</param>
+    /// <param name="releaseInline">Whether releasing the held flush runs the pump on inline.</param>
+    /// <param name="stopping">The broker's stop, as the pump sees it (the watchdog's own is given to it).</param>
+    public WatchdogPump Stall(StreamWatchdog watchdog, bool releaseInline = false, CancellationToken stopping = default)
     {
         var subscription = _broker.Subscribe(new SubscriptionRequest { MessageIds = [WM_COPYDATA], After = new StreamPosition(0, _broker.Epoch) });
-        var pump = new WatchdogPump(subscription, watchdog, Options, releaseInline);
+        var pump = new WatchdogPump(subscription, watchdog, Options, releaseInline, holdFlushes: true, stopping);
         Assert.True(pump.Body.FlushPending);
         Clock.Fire(); // the watchdog sees the slow flush
+        return pump;
+    }
+
+    /// <summary>A pump that has written its Open event and waits for an event (none comes).</summary>
+    public WatchdogPump Park(StreamWatchdog watchdog, CancellationToken stopping = default)
+    {
+        var subscription = _broker.Subscribe(new SubscriptionRequest { MessageIds = [WM_COPYDATA] });
+        var pump = new WatchdogPump(subscription, watchdog, Options, releaseInline: false, holdFlushes: false, stopping);
+        Assert.False(pump.Run.IsCompleted);
         return pump;
     }
 
@@ -94,19 +106,19 @@ internal sealed class WatchdogBroker : IAsyncDisposable
     }
 }
 
-/// <summary>One pump on a fake response: its first flush (the Open event's) passes, the next is held.</summary>
+/// <summary>One pump on a fake response: its first flush (the Open event's) passes, and the next are held if asked.</summary>
 internal sealed class WatchdogPump : IAsyncDisposable
 {
     private readonly CancellationTokenSource _callAborted = new();
     private readonly Subscription _subscription;
 
-    public WatchdogPump(Subscription subscription, StreamWatchdog watchdog, BrokerOptions options, bool releaseInline)
+    public WatchdogPump(Subscription subscription, StreamWatchdog watchdog, BrokerOptions options, bool releaseInline, bool holdFlushes, CancellationToken stopping)
     {
         _subscription = subscription;
         Body = new ByteLimitPumpHarness.RecordingBodyWriter(new ConcurrentQueue<ByteLimitPumpHarness.Step>())
         {
             PassFirst = 1,
-            HoldFlushes = true,
+            HoldFlushes = holdFlushes,
             ReleaseInline = releaseInline,
         };
         Lifetime = new Aborter(this);
@@ -114,7 +126,7 @@ internal sealed class WatchdogPump : IAsyncDisposable
         http.Features.Set<IHttpResponseBodyFeature>(new BodyFeature(Body));
         http.Features.Set<IHttpRequestLifetimeFeature>(Lifetime);
         var pump = new SubscriptionPump(subscription, new NullStreamWriter(), new CallContext(http, _callAborted.Token), TimeSpan.FromHours(1),
-            options.SubscriberQueueCapacity, watchdog, CancellationToken.None, Logger, options);
+            options.SubscriberQueueCapacity, watchdog, stopping, Logger, options);
         Run = pump.RunAsync();
     }
 
