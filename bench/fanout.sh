@@ -95,6 +95,8 @@ identity_args=("--Security:KeysFile=$work/identity/keys.json" "--Security:Creden
 mkdir -p "$work/identity"
 # curl reads the header from a file (mode 0600), so the key is not in the process list.
 (umask 077; printf 'authorization: Bearer %s\n' "$NB_BENCH_KEY" >"$work/identity/authorization.header")
+# /stats needs no key on this tree's bench server; a baseline revision with identity but an older bench server wants one.
+stats_curl_auth=(-H "@$work/identity/authorization.header")
 
 stop_servers() {
   local t
@@ -283,7 +285,7 @@ server_cpu_ticks() { awk '{print $14 + $15}' "/proc/${pid[$1]}/stat"; }
 server_rss_bytes() { awk '/^VmRSS:/{print $2 * 1024}' "/proc/${pid[$1]}/status"; }
 server_gc_heap_bytes() { # TARGET; after a full blocking collection
   [[ -n "${stats_url[$1]}" ]] || return 0
-  curl -sS --max-time 30 --http2-prior-knowledge "${stats_url[$1]}?gc=1" | awk '$1 == "gc_heap_bytes" {print $2}'
+  curl -sS --max-time 30 --http2-prior-knowledge "${stats_curl_auth[@]}" "${stats_url[$1]}?gc=1" | awk '$1 == "gc_heap_bytes" {print $2}'
 }
 
 results="$work/results.tsv"  # target, subscribers, deliveries/s, broadcasts/s, p50, p99, cpu ns/delivery, lost, closed, client cpu s, round
@@ -327,7 +329,7 @@ measure_idle() { # target
 
 measure_delivery() { # target subscribers round
   local t=$1 out="$work/run.out" ticks0 ticks1
-  [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 && -n "${stats_url[$t]}" ]] && curl -sS --http2-prior-knowledge "${stats_url[$t]}/allocations?reset=1" >/dev/null
+  [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 && -n "${stats_url[$t]}" ]] && curl -sS --http2-prior-knowledge "${stats_curl_auth[@]}" "${stats_url[$t]}/allocations?reset=1" >/dev/null
   ticks0=$(server_cpu_ticks "$t")
   local ahead=$max_ahead
   if [[ "$ahead" == auto ]]; then
@@ -347,7 +349,7 @@ measure_delivery() { # target subscribers round
   cp "$work/run.err" "$logs/$t-$2-r$3.nbfanout.log"
   if [[ "${NB_BENCH_ALLOC_PROFILE:-}" == 1 && -n "${stats_url[$t]}" ]]; then
     { echo "#### $t, $2 subscribers, round $3"; echo; echo '```'
-      curl -sS --http2-prior-knowledge "${stats_url[$t]}/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
+      curl -sS --http2-prior-knowledge "${stats_curl_auth[@]}" "${stats_url[$t]}/allocations" | head -n 16; echo '```'; echo; } >>"$work/allocations.md"
   fi
   (( status == 0 )) || log "nbfanout exited $status: $(tail -n 2 "$work/run.err" | tr '\n' ' ') $(grep first_failure "$out" || true)"
   awk -v t="$t" -v n="$2" -v r="$3" -v ticks=$(( ticks1 - ticks0 )) -v tck="$clk_tck" \
