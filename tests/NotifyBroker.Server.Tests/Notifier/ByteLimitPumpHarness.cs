@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using NotifyBroker.Server.Tests.TestSupport;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Desktop.InMemory;
@@ -82,9 +83,9 @@ internal sealed class ByteLimitPumpHarness : IAsyncDisposable
     {
         _subscription = _broker.Subscribe(new SubscriptionRequest { MessageIds = [WM_COPYDATA], After = new StreamPosition(0, _broker.Epoch) });
         var http = new DefaultHttpContext();
-        http.Features.Set<IHttpResponseBodyFeature>(new BodyFeature(Body));
+        http.Features.Set<IHttpResponseBodyFeature>(new PipeResponseBody(Body));
         http.Features.Set<IHttpRequestLifetimeFeature>(Lifetime);
-        var context = new FakeCallContext(http, _callAborted.Token);
+        var context = new FakeSubscribeCallContext(http, _callAborted.Token);
         Pump = new SubscriptionPump(_subscription, new RecordingStreamWriter(Log), context, TimeSpan.FromHours(1), capacity, Watchdog,
             CancellationToken.None, PumpLogger, Options);
         Run = Pump.RunAsync();
@@ -335,62 +336,6 @@ internal sealed class ByteLimitPumpHarness : IAsyncDisposable
             log.Enqueue(new Step(StepKind.Write, message.Length, message));
             return Task.CompletedTask;
         }
-    }
-
-    private sealed class BodyFeature(PipeWriter writer) : IHttpResponseBodyFeature
-    {
-        public Stream Stream => writer.AsStream();
-
-        public PipeWriter Writer => writer;
-
-        public void DisableBuffering()
-        {
-        }
-
-        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task CompleteAsync() => Task.CompletedTask;
-    }
-
-    /// <summary>A call context that hands out the fake HttpContext the way Grpc.AspNetCore's own does.</summary>
-    private sealed class FakeCallContext : ServerCallContext
-    {
-        private readonly CancellationToken _cancellationToken;
-        private readonly Dictionary<object, object> _userState = [];
-
-        public FakeCallContext(HttpContext httpContext, CancellationToken cancellationToken)
-        {
-            _cancellationToken = cancellationToken;
-            _userState["__HttpContext"] = httpContext;
-        }
-
-        protected override string MethodCore => "/notify.v1.Notifier/Subscribe";
-
-        protected override string HostCore => "localhost";
-
-        protected override string PeerCore => "ipv4:127.0.0.1:1";
-
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-
-        protected override Metadata RequestHeadersCore { get; } = [];
-
-        protected override CancellationToken CancellationTokenCore => _cancellationToken;
-
-        protected override Metadata ResponseTrailersCore { get; } = [];
-
-        protected override Status StatusCore { get; set; }
-
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-
-        protected override AuthContext AuthContextCore => new(null, []);
-
-        protected override IDictionary<object, object> UserStateCore => _userState;
-
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
     }
 
     /// <summary>A logger that keeps what the pump logs at warning and above.</summary>

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using NotifyBroker.Server.Tests.TestSupport;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Desktop.InMemory;
@@ -123,9 +124,9 @@ internal sealed class WatchdogPump : IAsyncDisposable
         };
         Lifetime = new Aborter(this);
         var http = new DefaultHttpContext();
-        http.Features.Set<IHttpResponseBodyFeature>(new BodyFeature(Body));
+        http.Features.Set<IHttpResponseBodyFeature>(new PipeResponseBody(Body));
         http.Features.Set<IHttpRequestLifetimeFeature>(Lifetime);
-        var pump = new SubscriptionPump(subscription, new NullStreamWriter(), new CallContext(http, _callAborted.Token), TimeSpan.FromHours(1),
+        var pump = new SubscriptionPump(subscription, new NullStreamWriter(), new FakeSubscribeCallContext(http, _callAborted.Token), TimeSpan.FromHours(1),
             options.SubscriberQueueCapacity, watchdog, stopping, Logger, options);
         Run = pump.RunAsync();
     }
@@ -190,60 +191,6 @@ internal sealed class WatchdogPump : IAsyncDisposable
         public Task WriteAsync(byte[] message) => Task.CompletedTask;
     }
 
-    private sealed class BodyFeature(PipeWriter writer) : IHttpResponseBodyFeature
-    {
-        public Stream Stream => writer.AsStream();
-
-        public PipeWriter Writer => writer;
-
-        public void DisableBuffering()
-        {
-        }
-
-        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task CompleteAsync() => Task.CompletedTask;
-    }
-
-    private sealed class CallContext : ServerCallContext
-    {
-        private readonly CancellationToken _cancellationToken;
-        private readonly Dictionary<object, object> _userState = [];
-
-        public CallContext(HttpContext httpContext, CancellationToken cancellationToken)
-        {
-            _cancellationToken = cancellationToken;
-            _userState["__HttpContext"] = httpContext;
-        }
-
-        protected override string MethodCore => "/notify.v1.Notifier/Subscribe";
-
-        protected override string HostCore => "localhost";
-
-        protected override string PeerCore => "ipv4:127.0.0.1:1";
-
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-
-        protected override Metadata RequestHeadersCore { get; } = [];
-
-        protected override CancellationToken CancellationTokenCore => _cancellationToken;
-
-        protected override Metadata ResponseTrailersCore { get; } = [];
-
-        protected override Status StatusCore { get; set; }
-
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-
-        protected override AuthContext AuthContextCore => new(null, []);
-
-        protected override IDictionary<object, object> UserStateCore => _userState;
-
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
-    }
 }
 
 /// <summary>Keeps what is logged at warning and above; can run a hook at each entry, or throw at one event id.</summary>
