@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -34,6 +35,14 @@ internal sealed class ApiKeyAuthentication : AuthenticationHandler<Authenticatio
             return Task.FromResult(AuthenticateResult.Fail("The key is not one this broker accepts (unknown or revoked)."));
         }
 
+        // A key's record never changes (revoking removes it), so its principal is built once and shared by its calls.
+        return Results.GetValue(key, static record => Task.FromResult(AuthenticateResult.Success(Ticket(record))));
+    }
+
+    private static readonly ConditionalWeakTable<ApiKeyRecord, Task<AuthenticateResult>> Results = [];
+
+    private static AuthenticationTicket Ticket(ApiKeyRecord key)
+    {
         var identity = new ClaimsIdentity(SchemeName, CallerClaims.Name, CallerClaims.Scope);
         identity.AddClaim(new Claim(CallerClaims.Subject, "key:" + key.Id));
         identity.AddClaim(new Claim(CallerClaims.Name, key.Name));
@@ -42,6 +51,6 @@ internal sealed class ApiKeyAuthentication : AuthenticationHandler<Authenticatio
             identity.AddClaim(new Claim(CallerClaims.Scope, scope));
         }
 
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName);
     }
 }

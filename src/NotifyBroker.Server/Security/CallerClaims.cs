@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using NotifyBroker.Core.Security;
 
@@ -15,10 +16,31 @@ internal static class CallerClaims
     public const string Scp = "scp";
     public const string Issuer = "iss";
 
+    /// <summary>
+    /// One caller per principal: authorization, the rate limiter, the service and the audit all ask for it on every
+    /// call, and an API key's principal is itself shared by all of that key's calls.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, Caller> Callers = [];
+
     /// <summary>The caller <paramref name="user"/> is, or null when it carries no identity.</summary>
     public static Caller? ToCaller(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (Callers.TryGetValue(user, out var known))
+        {
+            return known;
+        }
+
+        if (Build(user) is not { } caller)
+        {
+            return null;
+        }
+
+        return Callers.GetValue(user, _ => caller);
+    }
+
+    private static Caller? Build(ClaimsPrincipal user)
+    {
         if (user.Identity is not { IsAuthenticated: true } identity)
         {
             return null;
