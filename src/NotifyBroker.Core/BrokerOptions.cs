@@ -17,7 +17,7 @@ public sealed class BrokerOptions
     /// <summary>How long history holds an event.</summary>
     public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How many live events a subscription may fall behind before it is ended with an overflow.</summary>
+    /// <summary>How many of the live events it would receive (its filter and visibility) a subscription may fall behind before it is ended with an overflow.</summary>
     public int SubscriberQueueCapacity { get; set; } = 1024;
 
     /// <summary>Longest Send text, in UTF-16 code units.</summary>

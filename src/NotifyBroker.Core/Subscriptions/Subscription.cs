@@ -35,7 +35,7 @@ public sealed class Subscription : IDisposable
     /// <summary>The position of the last event consumed (or filtered out).</summary>
     public StreamPosition LastPosition => _stream.LastPosition;
 
-    /// <summary>How many events history holds beyond <see cref="LastPosition"/>.</summary>
+    /// <summary>How many of the events this subscription would receive are waiting beyond <see cref="LastPosition"/> (see <see cref="Engine.IEventStream.Lag"/>).</summary>
     public long Lag => _stream.Lag;
 
     /// <summary>Take the next event, if one is ready.</summary>
