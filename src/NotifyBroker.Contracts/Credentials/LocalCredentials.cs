@@ -45,35 +45,10 @@ public static class LocalCredentials
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (OperatingSystem.IsWindows())
-        {
-            // The profile's own folders are the user's alone by inheritance.
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
         var json = JsonSerializer.Serialize(new CredentialsFile { Key = key, Created = created }, CredentialsJson.Default.CredentialsFile);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(path, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(json);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode applies only when the file is new: tighten a file that existed before.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        using var stream = UserOnlyFile.Create(path);
+        using var writer = new StreamWriter(stream);
+        writer.Write(json);
     }
 
     /// <summary>True when <paramref name="address"/> names this machine (localhost, 127.0.0.0/8, ::1).</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using NotifyBroker.Contracts.Credentials;
 using NotifyBroker.Core.Security;
 
 namespace NotifyBroker.Server.Security;
@@ -225,25 +226,9 @@ internal sealed class ApiKeyStore
             })],
         };
 
-        var folder = Path.GetDirectoryName(_path)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
         // Written beside, then moved over: a crash never leaves half a key store.
         var temporary = _path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
+        using (var stream = UserOnlyFile.Create(temporary))
         {
             JsonSerializer.Serialize(stream, file, KeyFileJson.Default.KeyFile);
         }
