@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
 using NotifyBroker.Contracts.V1;
 
@@ -162,44 +159,19 @@ public sealed class Win32TimeoutTests : IClassFixture<Win32TimeoutTests.OwnBroke
     /// <summary>The class's broker in the isolated prefix, with one broadcast thread and no queue; ends with the prefix's wineserver.</summary>
     public sealed class OwnBroker : IAsyncLifetime
     {
-        private WineProcess? _server;
+        private IsolatedWineBroker? _broker;
 
-        internal BrokerConnection Connection { get; private set; } = null!;
+        internal BrokerConnection Connection => _broker!.Connection;
 
-        public async Task InitializeAsync()
-        {
-            var address = new Uri("http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture));
-            string adminKey = WineEnvironment.NewAdminKey();
-            _server = WineProcess.Start(
-                Prefix,
-                WineEnvironment.ServerExe,
-                "--urls", address.ToString().TrimEnd('/'),
-                "--Security:AdminKey=" + adminKey,
-                "--Desktop:Windows:BroadcastThreads=1",
-                "--Desktop:Windows:MaxWaitingCalls=0");
-            await _server.WaitForLineAsync(line => line.Contains("NotifyBroker ready", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
-            Connection = new BrokerConnection(address, adminKey);
-        }
+        public async Task InitializeAsync() =>
+            _broker = await IsolatedWineBroker.StartAsync("--Desktop:Windows:BroadcastThreads=1", "--Desktop:Windows:MaxWaitingCalls=0");
 
         public async Task DisposeAsync()
         {
-            Connection?.Dispose();
-            if (_server is not null)
+            if (_broker is not null)
             {
-                _server.Kill();
-                await _server.DisposeAsync();
+                await _broker.DisposeAsync();
             }
-
-            // The next class gets a fresh wineserver (and no window of ours left behind).
-            await WineProcess.RunToolAsync(Prefix, "wineserver", "-k");
-            await WineProcess.RunToolAsync(Prefix, "wineserver", "-w");
-        }
-
-        private static int FreePort()
-        {
-            using var socket = new TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
         }
     }
 }

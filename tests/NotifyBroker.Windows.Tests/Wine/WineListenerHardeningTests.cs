@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using NotifyBroker.Contracts.V1;
 using static NotifyBroker.Core.Desktop.BroadcastFlags;
 using static NotifyBroker.Core.Desktop.BroadcastRecipients;
@@ -43,7 +41,7 @@ public sealed class WineListenerHardeningTests
     [Fact]
     public async Task With_the_default_policy_broadcasting_session_end_quit_destroy_close_or_0x401_is_refused_and_the_broker_still_hears()
     {
-        await using OwnBroker broker = await OwnBroker.StartAsync();
+        await using IsolatedWineBroker broker = await IsolatedWineBroker.StartAsync();
 
         List<string> outcomes = await BroadcastSilencersAsync(broker);
 
@@ -55,7 +53,7 @@ public sealed class WineListenerHardeningTests
     [Fact]
     public async Task Allow_listed_by_the_operator_the_same_broadcasts_go_out_and_the_listener_survives_them()
     {
-        await using OwnBroker broker = await OwnBroker.StartAsync(
+        await using IsolatedWineBroker broker = await IsolatedWineBroker.StartAsync(
             Silencers.Select((s, i) => $"--Broker:Policy:AllowAlwaysRefused:{i}={s.Name}").ToArray());
         await using var sessionEnds = await broker.Connection.SubscribeAsync(new SubscribeRequest { MessageIds = { WM_QUERYENDSESSION, WM_ENDSESSION } });
 
@@ -82,7 +80,7 @@ public sealed class WineListenerHardeningTests
     [Fact]
     public async Task A_local_program_posting_or_sending_what_would_end_the_listener_does_not_silence_it()
     {
-        await using OwnBroker broker = await OwnBroker.StartAsync();
+        await using IsolatedWineBroker broker = await IsolatedWineBroker.StartAsync();
         string[][] attempts =
         [
             ["post", Hex(WM_QUIT), "0", "0"],
@@ -125,7 +123,7 @@ public sealed class WineListenerHardeningTests
     [Fact]
     public async Task A_listener_thread_terminated_from_outside_turns_health_NOT_SERVING_and_Broadcast_UNAVAILABLE()
     {
-        await using OwnBroker broker = await OwnBroker.StartAsync();
+        await using IsolatedWineBroker broker = await IsolatedWineBroker.StartAsync();
         Assert.Equal("Serving", await broker.Connection.HealthAsync());
 
         string terminated = await WineProcess.RunAsync(Prefix, WineEnvironment.Stranger, "terminate");
@@ -154,7 +152,7 @@ public sealed class WineListenerHardeningTests
         [.. Silencers.SelectMany(s => Modes.Select(mode => $"{s.Name} flags=0x{mode:X}{outcome}"))];
 
     /// <summary>Every silencer in every mode through the broker's Broadcast: "name flags=0x..: OK" or ": StatusName".</summary>
-    private static async Task<List<string>> BroadcastSilencersAsync(OwnBroker broker)
+    private static async Task<List<string>> BroadcastSilencersAsync(IsolatedWineBroker broker)
     {
         var outcomes = new List<string>();
         foreach ((string name, uint id, ulong wParam) in Silencers)
@@ -181,7 +179,7 @@ public sealed class WineListenerHardeningTests
     /// Still running, SERVING, and still hearing: its own posted broadcast (queued behind anything posted before it,
     /// so it arrives only if the loop survived that) and a legacy program's broadcast both reach a subscriber.
     /// </summary>
-    private static async Task AssertStillHearsAsync(OwnBroker broker)
+    private static async Task AssertStillHearsAsync(IsolatedWineBroker broker)
     {
         Assert.False(broker.Server.HasExited, $"The broker exited.\nstdout:\n{broker.Server.Transcript}\nstderr:\n{broker.Server.Errors}");
         Assert.Equal("Serving", await broker.Connection.HealthAsync());
@@ -221,60 +219,4 @@ public sealed class WineListenerHardeningTests
     private static string UniqueName() => "NotifyBroker.Test." + Guid.NewGuid().ToString("N");
 
     private static string Hex(uint value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture);
-
-    /// <summary>A broker of the test's own in the isolated prefix, with a fresh admin key; ends with the prefix's wineserver.</summary>
-    private sealed class OwnBroker : IAsyncDisposable
-    {
-        private OwnBroker(WineProcess server, BrokerConnection connection)
-        {
-            Server = server;
-            Connection = connection;
-        }
-
-        public WineProcess Server { get; }
-
-        public BrokerConnection Connection { get; }
-
-        /// <param name="settings">More command-line settings, e.g. "--Broker:Policy:AllowAlwaysRefused:0=WM_CLOSE".</param>
-        public static async Task<OwnBroker> StartAsync(params string[] settings)
-        {
-            var address = new Uri("http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture));
-            string adminKey = WineEnvironment.NewAdminKey();
-            string[] arguments = ["--urls", address.ToString().TrimEnd('/'), "--Security:AdminKey=" + adminKey, .. settings];
-            WineProcess server = WineProcess.Start(Prefix, WineEnvironment.ServerExe, arguments);
-            try
-            {
-                await server.WaitForLineAsync(line => line.Contains("NotifyBroker ready", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
-            }
-            catch
-            {
-                await StopAsync(server);
-                throw;
-            }
-
-            return new OwnBroker(server, new BrokerConnection(address, adminKey));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Connection.Dispose();
-            await StopAsync(Server);
-        }
-
-        private static async Task StopAsync(WineProcess server)
-        {
-            server.Kill();
-            await server.DisposeAsync();
-            // Whatever the broadcasts did to the prefix's other windows (Wine's own), the next test gets a fresh server.
-            await WineProcess.RunToolAsync(Prefix, "wineserver", "-k");
-            await WineProcess.RunToolAsync(Prefix, "wineserver", "-w");
-        }
-
-        private static int FreePort()
-        {
-            using var socket = new TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
-        }
-    }
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using NotifyBroker.Contracts.V1;
 
 namespace NotifyBroker.Windows.Tests.Wine;
@@ -59,7 +57,7 @@ public sealed class WineLoadTests
     [Fact]
     public async Task One_broker_serves_20000_mixed_RPCs_with_8_in_flight_and_its_subscriber_hears_every_broadcast_with_consecutive_offsets()
     {
-        await using OwnBroker broker = await OwnBroker.StartAsync();
+        await using IsolatedWineBroker broker = await IsolatedWineBroker.StartAsync();
         string id = Guid.NewGuid().ToString("N")[..12];
         string loadName = "NotifyBroker.Load." + id;
         string heldAlias = "nbload" + id;
@@ -109,7 +107,7 @@ public sealed class WineLoadTests
     }
 
     /// <summary>The RPCs: workers take RPC numbers in order until <see cref="TotalRpcs"/>, and stop at the first failure.</summary>
-    private sealed class Load(OwnBroker broker, string loadName, string heldAlias, Hearer hearer)
+    private sealed class Load(IsolatedWineBroker broker, string loadName, string heldAlias, Hearer hearer)
     {
         private readonly BrokerConnection _connection = broker.Connection;
         private int _next = -1;
@@ -312,68 +310,6 @@ public sealed class WineLoadTests
             {
                 await Task.Delay(50);
             }
-        }
-    }
-
-    /// <summary>The test's broker in the isolated prefix, with a fresh admin key; ends with the prefix's wineserver.</summary>
-    private sealed class OwnBroker : IAsyncDisposable
-    {
-        private OwnBroker(WineProcess server, BrokerConnection connection)
-        {
-            Server = server;
-            Connection = connection;
-        }
-
-        public WineProcess Server { get; }
-
-        public BrokerConnection Connection { get; }
-
-        public static async Task<OwnBroker> StartAsync()
-        {
-            var address = new Uri("http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture));
-            string adminKey = WineEnvironment.NewAdminKey();
-            WineProcess server = WineProcess.Start(Prefix, WineEnvironment.ServerExe, "--urls", address.ToString().TrimEnd('/'), "--Security:AdminKey=" + adminKey);
-            try
-            {
-                await server.WaitForLineAsync(line => line.Contains("NotifyBroker ready", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
-            }
-            catch
-            {
-                await StopAsync(server);
-                throw;
-            }
-
-            return new OwnBroker(server, new BrokerConnection(address, adminKey));
-        }
-
-        /// <summary>Whether the broker still runs, and the end of what it wrote to stderr (where a runtime's fatal error goes).</summary>
-        public string Describe()
-        {
-            string errors = Server.Errors;
-            string tail = errors.Length <= 4000 ? errors : "..." + errors[^4000..];
-            return (Server.HasExited ? $"The broker exited with code {Server.ExitCode}." : "The broker is still running.") + "\nIts stderr:\n" + tail;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Connection.Dispose();
-            await StopAsync(Server);
-        }
-
-        private static async Task StopAsync(WineProcess server)
-        {
-            server.Kill();
-            await server.DisposeAsync();
-            // The next test of the isolated prefix gets a fresh wineserver (and no window of ours left behind).
-            await WineProcess.RunToolAsync(Prefix, "wineserver", "-k");
-            await WineProcess.RunToolAsync(Prefix, "wineserver", "-w");
-        }
-
-        private static int FreePort()
-        {
-            using var socket = new TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
         }
     }
 }
