@@ -6,7 +6,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop;
+using NotifyBroker.Core.Engine;
 using NotifyBroker.Server.Compression;
+using NotifyBroker.Server.Console;
+using NotifyBroker.Server.Fleet;
+using NotifyBroker.Server.Http;
 using NotifyBroker.Server.Notifier;
 using NotifyBroker.Server.Observability;
 using NotifyBroker.Server.Security;
@@ -92,6 +96,9 @@ public static class BrokerHost
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<NotifierService>, SubscribeMethodProvider>());
         services.AddGrpcReflection();
         builder.AddNotifySecurity();
+        builder.AddNotifyHttpApi();
+        builder.AddNotifyEngine();
+        builder.AddNotifyFleet();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(DesktopFactory.Create);
@@ -104,6 +111,7 @@ public static class BrokerHost
                 provider.GetRequiredService<IDesktop>(),
                 provider.GetRequiredService<IOptions<BrokerOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
+                engine: provider.GetService<IBrokerEngine>(),
                 listenerPublishFailed: failure => ServerLog.ListenerPublishFailed(listenerLog, failure.MessageId, failure.Origin, failure.Error));
         });
         services.AddSingleton<HealthServiceImpl>();
@@ -119,6 +127,8 @@ public static class BrokerHost
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         NetworkExposure.EnsureAllowed(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NetworkExposure).FullName!));
+        app.UseNotifyConsole();
+        app.UseNotifyHttpApi();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -133,6 +143,8 @@ public static class BrokerHost
         {
             reflection.AllowAnonymous();
         }
+
+        app.MapNotifyHttpApi();
         return app;
     }
 

@@ -20,7 +20,7 @@ namespace NotifyBroker.Server.Notifier;
 /// </summary>
 [BindServiceMethod(typeof(NotifierBinding), nameof(NotifierBinding.BindService))]
 [EnableRateLimiting(NotifyRateLimits.Calls)]
-internal sealed class NotifierService : Contracts.V1.Notifier.NotifierBase
+internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBase
 {
     private static readonly AddAliasReply Added = new();
     private static readonly DeleteAliasReply Deleted = new();
