@@ -23,6 +23,9 @@ PROTOS = [
     "grpc/reflection/v1/reflection.proto",
     "google/rpc/status.proto",
     "google/rpc/error_details.proto",
+    # The contract's HTTP routes (google.api.http); notifier_pb2 imports them.
+    "google/api/http.proto",
+    "google/api/annotations.proto",
 ]
 
 

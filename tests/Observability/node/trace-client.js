@@ -13,6 +13,7 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const PROTO_ROOT = path.resolve(__dirname, '..', '..', '..', 'protos');
+const GOOGLE_API_PROTOS = path.resolve(__dirname, '..', '..', 'Interop', 'protos'); // google/api/annotations.proto, imported by the contract
 
 function parseArgs(argv) {
   const args = {};
@@ -45,7 +46,7 @@ async function main() {
     enums: String,
     defaults: true,
     oneofs: true,
-    includeDirs: [PROTO_ROOT],
+    includeDirs: [PROTO_ROOT, GOOGLE_API_PROTOS],
   });
   const notify = grpc.loadPackageDefinition(definition).notify.v1;
   const client = new notify.Notifier(args.address, grpc.credentials.createInsecure());

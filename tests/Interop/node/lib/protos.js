@@ -1,7 +1,7 @@
 'use strict';
 // Loads the protos the Node client speaks: the broker's contract from protos/ at the repo root, the standard gRPC
-// health and reflection services from Debian's grpc-proto package, and google.rpc (status details) from
-// tests/Interop/protos.
+// health and reflection services from Debian's grpc-proto package, and google.rpc (status details) and google.api
+// (the HTTP annotations the contract imports) from tests/Interop/protos.
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
@@ -18,7 +18,7 @@ const LOADER_OPTIONS = {
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: [REPO_PROTOS, GRPC_PROTO_ROOT],
+  includeDirs: [REPO_PROTOS, GRPC_PROTO_ROOT, INTEROP_PROTOS],
 };
 
 const packages = grpc.loadPackageDefinition(protoLoader.loadSync([

@@ -11,8 +11,13 @@ const { gzipUnary } = require('../raw-grpc');
 
 function notifierTypes(repoProtos) {
   const root = new protobuf.Root();
-  root.resolvePath = (origin, target) => (target.startsWith('notify/') ? path.join(repoProtos, target)
-    : protobuf.util.path.resolve(origin, target));
+  // The contract from protos/, the google.api HTTP annotations it imports from tests/Interop/protos.
+  const interopProtos = path.resolve(__dirname, '..', '..', '..', 'protos');
+  root.resolvePath = (origin, target) => {
+    if (target.startsWith('notify/')) return path.join(repoProtos, target);
+    if (target.startsWith('google/api/')) return path.join(interopProtos, target);
+    return protobuf.util.path.resolve(origin, target);
+  };
   root.loadSync('notify/v1/notifier.proto', { keepCase: true });
   return {
     SendRequest: root.lookupType('notify.v1.SendRequest'),
