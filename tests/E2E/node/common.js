@@ -12,6 +12,8 @@ const protobuf = require('protobufjs');
 
 const REPO_PROTOS = path.resolve(__dirname, '../../../protos');
 const LOCAL_PROTOS = path.resolve(__dirname, 'protos');
+// google/api (the HTTP annotations the contract imports): the one copy the foreign clients share.
+const GOOGLE_API_PROTOS = path.resolve(__dirname, '../../Interop/protos');
 const WAIT_MS = 15000; // bounds every wait so a missing event fails a check instead of hanging the suite
 
 /** --address host:port and any other "--name value" pairs, as { address, name: value }. */
@@ -25,7 +27,7 @@ function parseArgs(argv, defaults = {}) {
   return args;
 }
 
-const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [REPO_PROTOS, LOCAL_PROTOS] };
+const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [REPO_PROTOS, LOCAL_PROTOS, GOOGLE_API_PROTOS] };
 const load = (file) => grpc.loadPackageDefinition(protoLoader.loadSync(file, loaderOptions));
 const notify = load('notify/v1/notifier.proto').notify.v1;
 const keys = load('notify/v1/keys.proto').notify.v1;
@@ -37,6 +39,7 @@ const reflection = load('grpc/reflection/v1/reflection.proto').grpc.reflection.v
 const detailsRoot = new protobuf.Root();
 detailsRoot.resolvePath = (origin, target) =>
   target.startsWith('google/rpc/') ? path.join(LOCAL_PROTOS, target)
+    : target.startsWith('google/api/') ? path.join(GOOGLE_API_PROTOS, target)
     : target.startsWith('notify/') ? path.join(REPO_PROTOS, target)
       : protobuf.util.path.resolve(origin, target);
 detailsRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto', 'notify/v1/notifier.proto'], { keepCase: true });
