@@ -50,6 +50,12 @@ internal sealed class InProcessBrokerHost : IAsyncDisposable
     /// <summary>The address the host listens on, e.g. "http://127.0.0.1:40123".</summary>
     public string Address { get; }
 
+    /// <summary>The HTTP/1.1 endpoint's address (JSON API, gRPC-Web), when the host was started with one (see <see cref="HttpSetting"/>).</summary>
+    public string? HttpAddress => Services.GetRequiredService<NotifyBroker.Server.Http.HttpApiEndpoint>().BoundUrl;
+
+    /// <summary>The setting that gives a host an HTTP/1.1 endpoint on a free port, for <see cref="StartAsync"/>.</summary>
+    public const string HttpSetting = "HttpApi:Url=http://127.0.0.1:0";
+
     public IServiceProvider Services => _app.Services;
 
     public Broker Broker => Services.GetRequiredService<Broker>();
@@ -84,7 +90,8 @@ internal sealed class InProcessBrokerHost : IAsyncDisposable
         configure?.Invoke(builder);
         var app = BrokerHost.Build(builder);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        // With an HTTP endpoint (HttpApi:Url) the gRPC one is first (endpoint "Grpc" sorts before "HttpApi").
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new InProcessBrokerHost(app, address, securityFolder);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -36,6 +37,11 @@ internal static class GrpcErrorResponse
         }
 
         var response = context.Response;
+        if (!IsGrpc(context))
+        {
+            return WriteJsonAsync(context, status, retryAfter);
+        }
+
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = ((int)code).ToString(CultureInfo.InvariantCulture);
@@ -43,6 +49,54 @@ internal static class GrpcErrorResponse
         response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
         return Task.CompletedTask;
     }
+
+    /// <summary>The messages the broker packs into a google.rpc.Status's details.</summary>
+    public static TypeRegistry DetailTypes { get; } =
+        TypeRegistry.FromMessages(ErrorInfo.Descriptor, RetryInfo.Descriptor, BadRequest.Descriptor, NotifyBroker.Contracts.V1.Position.Descriptor);
+
+    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default.WithTypeRegistry(DetailTypes));
+
+    /// <summary>
+    /// The same failure for an HTTP (JSON API) request: the HTTP status of the gRPC code, as JSON transcoding maps it,
+    /// and the google.rpc.Status as JSON, its details with their "@type"; Retry-After (whole seconds, rounded up) with
+    /// a RetryInfo; WWW-Authenticate: Bearer with a 401.
+    /// </summary>
+    public static Task WriteJsonAsync(HttpContext context, Google.Rpc.Status status, TimeSpan? retryAfter = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(status);
+        var response = context.Response;
+        response.StatusCode = HttpStatusOf((StatusCode)status.Code);
+        if (retryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (response.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        response.ContentType = "application/json; charset=utf-8";
+        return response.WriteAsync(StatusJson.Format(status), context.RequestAborted);
+    }
+
+    /// <summary>The HTTP status of a gRPC code (google.rpc.Code's mapping, which JSON transcoding uses).</summary>
+    public static int HttpStatusOf(StatusCode code) => code switch
+    {
+        StatusCode.OK => StatusCodes.Status200OK,
+        StatusCode.Cancelled => 499,
+        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange => StatusCodes.Status400BadRequest,
+        StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
+        StatusCode.NotFound => StatusCodes.Status404NotFound,
+        StatusCode.AlreadyExists or StatusCode.Aborted => StatusCodes.Status409Conflict,
+        StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+        StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+        StatusCode.Unimplemented => StatusCodes.Status501NotImplemented,
+        StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     /// <summary>grpc-message's encoding: UTF-8, with bytes outside 0x20–0x7E and '%' written as %XX.</summary>
     private static string PercentEncode(string message)

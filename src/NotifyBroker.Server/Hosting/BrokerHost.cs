@@ -49,7 +49,8 @@ public static class BrokerHost
 
         // appsettings.json ships beside the binary: read it from there whatever the working directory is.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (!HasListenAddresses(builder.Configuration))
+        var defaultAddresses = !HasListenAddresses(builder.Configuration);
+        if (defaultAddresses)
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
@@ -96,7 +97,7 @@ public static class BrokerHost
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<NotifierService>, SubscribeMethodProvider>());
         services.AddGrpcReflection();
         builder.AddNotifySecurity();
-        builder.AddNotifyHttpApi();
+        builder.AddNotifyHttpApi(defaultAddresses, DefaultUrl);
         builder.AddNotifyEngine();
         builder.AddNotifyFleet();
 
@@ -135,9 +136,10 @@ public static class BrokerHost
 
         // Every Notifier and Keys call needs an identity and its scope (see the services' [Authorize]); health is
         // anonymous, so probes and load balancers need no key; reflection needs an identity unless configured open.
-        app.MapGrpcService<NotifierService>();
-        app.MapGrpcService<KeysService>();
-        app.MapGrpcService<HealthServiceImpl>().AllowAnonymous();
+        // gRPC-Web (grpc-web and grpc-web-text) for the services a browser calls; reflection stays gRPC only.
+        app.MapGrpcService<NotifierService>().EnableGrpcWeb();
+        app.MapGrpcService<KeysService>().EnableGrpcWeb();
+        app.MapGrpcService<HealthServiceImpl>().AllowAnonymous().EnableGrpcWeb();
         var reflection = app.MapGrpcReflectionService();
         if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReflection)
         {

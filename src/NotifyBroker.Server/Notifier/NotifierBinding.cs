@@ -14,8 +14,15 @@ internal static class NotifierBinding
 
     // Found by Grpc.AspNetCore through [BindServiceMethod]; the second parameter names the generated base, whose
     // virtual methods the service overrides.
+    // Only Grpc.AspNetCore's own binder gets the binding without Subscribe (SubscribeMethodProvider binds it there).
+    // Any other binder, JSON transcoding's above all, gets the generated binding whole: it builds its routes from the
+    // methods it is given, and serves Subscribe through the typed override (NotifierService.TranscodedSubscribe.cs).
+    // The test is on the binder's assembly, not its (internal) type name: Grpc.AspNetCore.Server's binder is the one
+    // whose methods SubscribeMethodProvider replaces.
     public static void BindService(ServiceBinderBase binder, Contracts.V1.Notifier.NotifierBase service) =>
-        Contracts.V1.Notifier.BindService(new WithoutSubscribe(binder), service);
+        Contracts.V1.Notifier.BindService(
+            binder.GetType().Assembly == typeof(Grpc.AspNetCore.Server.GrpcServiceOptions).Assembly ? new WithoutSubscribe(binder) : binder,
+            service);
 
     private sealed class WithoutSubscribe(ServiceBinderBase inner) : ServiceBinderBase
     {

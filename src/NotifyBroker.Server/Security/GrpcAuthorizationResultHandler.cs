@@ -21,7 +21,8 @@ internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareR
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded || !GrpcErrorResponse.IsGrpc(context))
+        // gRPC calls get trailers-only statuses; other requests (the JSON API) the same refusal as HTTP status + Status JSON.
+        if (authorizeResult.Succeeded)
         {
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }

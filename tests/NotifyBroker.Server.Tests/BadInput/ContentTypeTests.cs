@@ -7,14 +7,15 @@ namespace NotifyBroker.Server.Tests.BadInput;
 /// <summary>
 /// A POST to a Notifier method whose content-type is not application/grpc[+proto]: Grpc.AspNetCore answers it before
 /// reading the body, with HTTP 415 Unsupported Media Type, and (so a gRPC client still gets a status) grpc-status
-/// INTERNAL and a message naming the content-type, in the headers of a body-less response.
+/// INTERNAL and a message naming the content-type, in the headers of a body-less response. (application/grpc-web is
+/// served now: gRPC-Web is enabled on Notifier, Keys and health.)
 /// </summary>
 public sealed class ContentTypeTests
 {
     [Theory]
     [InlineData(RawGrpc.ListAliases, "application/json")]
     [InlineData(RawGrpc.ListAliases, "text/plain")]
-    [InlineData(RawGrpc.ListAliases, "application/grpc-web")]
+    [InlineData(RawGrpc.ListAliases, "application/grpc-webx")]
     [InlineData(RawGrpc.Subscribe, "application/json")]
     [InlineData(RawGrpc.Subscribe, "application/grpcx")]
     public async Task A_wrong_content_type_is_HTTP_415_with_grpc_status_INTERNAL(string path, string contentType)
