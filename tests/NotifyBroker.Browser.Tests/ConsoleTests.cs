@@ -79,14 +79,17 @@ public sealed class ConsoleTests : IAsyncLifetime
     private async Task<IPage> SignedInAsync(string holdAlias = "")
     {
         var page = await OpenAsync();
-        if (holdAlias.Length > 0)
-        {
-            await page.FillAsync("#f-hold", holdAlias);
-        }
-
         await page.FillAsync("#key", _state.AdminKey);
         await page.ClickAsync("#sign-in-form button[type=submit]");
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected · live", new() { Timeout = Patience });
+        if (holdAlias.Length > 0)
+        {
+            // The filters live in the workspace, shown once signed in; Apply starts a new subscription holding the alias.
+            await page.FillAsync("#f-hold", holdAlias);
+            await page.ClickAsync("#filter-form button[type=submit]");
+            await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected · live", new() { Timeout = Patience });
+        }
+
         return page;
     }
 
