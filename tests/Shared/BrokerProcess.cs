@@ -26,6 +26,12 @@ internal sealed partial class BrokerProcess : IDisposable
     /// <summary>The address of the readiness line, e.g. "http://127.0.0.1:40123".</summary>
     public string Address { get; private set; } = "";
 
+    /// <summary>
+    /// The HTTP/1.1 endpoint (JSON API, gRPC-Web, web console) of a broker started with
+    /// <see cref="StartWithHttpAsync"/>, e.g. "http://127.0.0.1:40124"; empty otherwise.
+    /// </summary>
+    public string HttpAddress { get; private set; } = "";
+
     /// <summary>The history epoch of this run, from the readiness line.</summary>
     public string Epoch { get; private set; } = "";
 
@@ -102,6 +108,25 @@ internal sealed partial class BrokerProcess : IDisposable
 
         (broker.Address, broker.Epoch) = await broker._ready.Task;
         return broker;
+    }
+
+    /// <summary>
+    /// Starts a broker on <paramref name="url"/> with its HTTP/1.1 endpoint ("HttpApi:Url") on a free loopback port,
+    /// exposed as <see cref="HttpAddress"/>.
+    /// </summary>
+    public static async Task<BrokerProcess> StartWithHttpAsync(string url, BrokerProcessState state, params string[] settings)
+    {
+        var http = $"http://127.0.0.1:{FreeLoopbackPort()}";
+        var broker = await StartAsync(url, state, [.. settings, "HttpApi:Url=" + http]);
+        broker.HttpAddress = http;
+        return broker;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>SIGKILL (TerminateProcess on Windows): no shutdown, no GOAWAY; the kernel closes its sockets. Waits until it is gone.</summary>

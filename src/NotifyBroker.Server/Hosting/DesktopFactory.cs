@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,9 @@ namespace NotifyBroker.Server.Hosting;
 /// <summary>Creates the desktop the "Desktop" section chooses.</summary>
 internal static class DesktopFactory
 {
+    /// <summary>Where the in-memory desktop's extra windows are configured.</summary>
+    public const string SimulatedWindowsKey = "Desktop:InMemory:Windows";
+
     public static IDesktop Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<DesktopOptions>>().Value;
@@ -27,7 +31,17 @@ internal static class DesktopFactory
                 options.Windows.SessionEnding ??= StopHostOnSessionEnd(services.GetRequiredService<IHostApplicationLifetime>());
                 return WindowsDesktopFactory.Create(options.Windows, message => ServerLog.WindowsDesktop(logger, message));
             default:
-                return new InMemoryDesktop(options.InMemory, services.GetRequiredService<TimeProvider>());
+                var desktop = new InMemoryDesktop(options.InMemory, services.GetRequiredService<TimeProvider>());
+                services.GetRequiredService<IConfiguration>().GetSection(SimulatedWindowsKey).Bind(options.SimulatedWindows);
+                foreach (var window in options.SimulatedWindows)
+                {
+                    desktop.CreateWindow(
+                        window.Name,
+                        window.ProcessId,
+                        window.DeniesQueries ? static (_, _) => WindowMessages.BROADCAST_QUERY_DENY : null);
+                }
+
+                return desktop;
         }
     }
 

@@ -24,6 +24,12 @@ public sealed class DesktopOptions
     /// <summary>Settings of the in-memory desktop ("Desktop:InMemory").</summary>
     public InMemoryDesktopOptions InMemory { get; set; } = new();
 
+    /// <summary>
+    /// Extra top-level windows of the in-memory desktop ("Desktop:InMemory:Windows:0:Name=...", ...), e.g. one that
+    /// denies BSF_QUERY broadcasts, for demos and browser tests. Ignored on the Win32 desktop.
+    /// </summary>
+    public List<SimulatedWindowSettings> SimulatedWindows { get; } = [];
+
     /// <summary>Settings of the Win32 desktop ("Desktop:Windows").</summary>
     public WindowsDesktopOptions Windows { get; set; } = new();
 
@@ -33,4 +39,16 @@ public sealed class DesktopOptions
         DesktopKind.Auto => OperatingSystem.IsWindows() ? DesktopKind.Windows : DesktopKind.InMemory,
         _ => Kind,
     };
+}
+
+/// <summary>One simulated window of the in-memory desktop (see <see cref="DesktopOptions.SimulatedWindows"/>).</summary>
+public sealed class SimulatedWindowSettings
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>The owning process (not the broker's, so BSF_IGNORECURRENTTASK does not skip it).</summary>
+    public int ProcessId { get; set; } = 4000;
+
+    /// <summary>True: the window answers every BSF_QUERY broadcast with BROADCAST_QUERY_DENY.</summary>
+    public bool DeniesQueries { get; set; }
 }
