@@ -23,12 +23,6 @@ public sealed class ConsoleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await BrokerProcess.StartWithHttpAsync(
-            "http://127.0.0.1:0",
-            _state,
-            "Desktop:InMemory:Windows:0:Name=Vetoer",
-            "Desktop:InMemory:Windows:0:ProcessId=4242",
-            "Desktop:InMemory:Windows:0:DeniesQueries=true");
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -50,8 +44,29 @@ public sealed class ConsoleTests : IAsyncLifetime
         _state.Dispose();
     }
 
+    /// <summary>
+    /// Starts the broker, once per test. A window that denies queries vetoes every synchronous broadcast (the core
+    /// sends those as BSF_QUERY), so only the veto test asks for one.
+    /// </summary>
+    private async Task StartBrokerAsync(bool withVetoer = false)
+    {
+        if (_broker is not null)
+        {
+            return;
+        }
+
+        string[] vetoer =
+        [
+            "Desktop:InMemory:Windows:0:Name=Vetoer",
+            "Desktop:InMemory:Windows:0:ProcessId=4242",
+            "Desktop:InMemory:Windows:0:DeniesQueries=true",
+        ];
+        _broker = await BrokerProcess.StartWithHttpAsync("http://127.0.0.1:0", _state, withVetoer ? vetoer : []);
+    }
+
     private async Task<IPage> OpenAsync(string fragment = "")
     {
+        await StartBrokerAsync();
         var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 950 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Patience);
@@ -76,7 +91,7 @@ public sealed class ConsoleTests : IAsyncLifetime
         return page;
     }
 
-    private async Task<IPage> SignedInAsync(string holdAlias = "")
+    private async Task<IPage> SignedInAsync(string holdAlias = "", string messageFilter = "")
     {
         var page = await OpenAsync();
         await page.FillAsync("#key", _state.AdminKey);
@@ -85,7 +100,9 @@ public sealed class ConsoleTests : IAsyncLifetime
         if (holdAlias.Length > 0)
         {
             // The filters live in the workspace, shown once signed in; Apply starts a new subscription holding the alias.
+            // Held aliases are filters too, so window messages need a filter of their own.
             await page.FillAsync("#f-hold", holdAlias);
+            await page.FillAsync("#f-ids", messageFilter);
             await page.ClickAsync("#filter-form button[type=submit]");
             await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected · live", new() { Timeout = Patience });
         }
@@ -123,7 +140,7 @@ public sealed class ConsoleTests : IAsyncLifetime
     [Fact]
     public async Task A_send_from_the_form_appears_in_the_tail()
     {
-        var page = await SignedInAsync(holdAlias: "console");
+        var page = await SignedInAsync(holdAlias: "console", messageFilter: "WM_SETTINGCHANGE");
         await page.FillAsync("#s-name", "console");
         await page.FillAsync("#s-text", "hello from the form");
         await page.FillAsync("#s-from", "tester");
@@ -141,6 +158,8 @@ public sealed class ConsoleTests : IAsyncLifetime
 
         var artifacts = Environment.GetEnvironmentVariable("NB_ARTIFACTS") is { Length: > 0 } folder ? folder : Path.GetTempPath();
         Directory.CreateDirectory(artifacts);
+        // The header is sticky: from the top, a full-page capture shows it where it belongs.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console.png"), FullPage = true });
         NoConsoleErrors();
     }
@@ -148,6 +167,7 @@ public sealed class ConsoleTests : IAsyncLifetime
     [Fact]
     public async Task A_vetoed_query_broadcast_shows_the_denier()
     {
+        await StartBrokerAsync(withVetoer: true);
         var page = await SignedInAsync();
         await page.CheckAsync("#bsf-BSF_QUERY");
         await page.FillAsync("#bc-message", "0x8001");
