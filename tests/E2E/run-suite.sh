@@ -166,7 +166,7 @@ main() {
   command -v protoc >/dev/null || { suite_apt_update_once; suite_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends protobuf-compiler; }
   (cd "$SUITE_DIR/node/grpc-web" && npm ci --no-audit --no-fund --loglevel=error && bash generate.sh) || { log "grpc-web npm ci or generate failed"; return 1; }
 
-  log "starting two brokers on 127.0.0.1:0 (the kernel picks the ports): main, and limits (tiny rate limits)"
+  log "starting three brokers on 127.0.0.1:0 (the kernel picks the ports): main, limits (tiny rate limits), and web (the HTTP endpoint too)"
   # main: a small subscriber queue so that a stream the client stops reading overflows after a few events (slow
   # consumer); JWTs from the run's issuer; a per-identity alias quota of 3 and WM_USER+1 lifted from the
   # always-refused messages, both as security.js expects.

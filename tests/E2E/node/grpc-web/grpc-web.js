@@ -57,25 +57,41 @@ async function main() {
   });
 
   await check('Subscribe (server streaming over gRPC-Web) holds the alias and receives a Send to it', async () => {
+    let received = null;
+    // As in the README: send once the stream is open (the alias is held), abort the call at the alias message (a
+    // bare break does not end the HTTP request). The timeout only bounds the wait, so that a missing event fails the
+    // check instead of hanging it.
     const abort = new AbortController();
-    const events = client.subscribe({ holdAliases: [alias] }, { signal: abort.signal })[Symbol.asyncIterator]();
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(WAIT_MS)]);
     try {
-      const first = await within(events.next(), 'the open event');
-      assert(!first.done && first.value.kind.case === 'open', `first event: ${first.done ? 'end of stream' : first.value.kind.case}`);
-      const reply = await within(client.send({ msgName: alias, text: 'hello from gRPC-Web' }), 'Send');
-      assert(reply.recipients >= 1, `recipients ${reply.recipients}`);
-      for (;;) {
-        const next = await within(events.next(), 'the alias message');
-        assert(!next.done, 'the stream ended');
-        if (next.value.kind.case !== 'aliasMessage') continue; // keepalives
-        const message = next.value.kind.value;
-        assert(message.alias === alias && message.text === 'hello from gRPC-Web', JSON.stringify(message));
-        assert(typeof next.value.position.offset === 'bigint' && next.value.position.offset > 0n, 'position.offset');
-        break;
+      for await (const event of client.subscribe({ holdAliases: [alias] }, { signal })) {
+        if (event.kind.case === 'open') {
+          const reply = await client.send({ msgName: alias, text: 'hello from gRPC-Web' });
+          assert(reply.recipients >= 1, `recipients ${reply.recipients}`);
+        } else if (event.kind.case === 'aliasMessage') {
+          received = event;
+          abort.abort(); // ends the stream
+          break;
+        }
       }
-    } finally {
-      abort.abort();
+    } catch (error) {
+      if (!received || ConnectError.from(error).code !== Code.Canceled) throw error;
     }
+    assert(received, 'the stream ended without the alias message');
+    const message = received.kind.value;
+    assert(message.alias === alias && message.text === 'hello from gRPC-Web', JSON.stringify(message));
+    assert(typeof received.position.offset === 'bigint' && received.position.offset > 0n, 'position.offset');
+  });
+
+  await check('aborting the Subscribe call ends the stream on the broker (the alias is no longer held)', async () => {
+    let holders;
+    for (let i = 0; i < 50; i++) {
+      const { aliases } = await within(client.listAliases({}), 'ListAliases');
+      holders = aliases.find((a) => a.name === alias)?.holders;
+      if (holders === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`holders ${holders} 5 s after the abort`);
   });
 
   await check('a Send to an unknown alias is a ConnectError NotFound with ErrorInfo NERR_NameNotFound (2273)', async () => {
