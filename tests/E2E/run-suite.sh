@@ -5,7 +5,9 @@
 # broker host, started here on 127.0.0.1 port 0 (its readiness line tells the port the kernel gave it).
 # Then the security checks from the same kind of client (node/security.js: no credentials, wrong and revoked keys,
 # JWTs, scopes, the broadcast policy, alias ownership) against that broker, and the per-identity rate limits
-# (node/rate-limits.js) against a second broker started with tiny limits.
+# (node/rate-limits.js) against a second broker started with tiny limits. Last, the README's JavaScript gRPC-Web
+# snippet (node/grpc-web/grpc-web.js, Connect-ES, its own npm package and generated code) against a third broker's
+# HTTP/1.1 endpoint (--HttpApi:Url on port 0, its "NotifyBroker HTTP: listening on" line tells the port).
 #
 # Identity: each broker gets a random admin key per run (--Security:AdminKey, handed to the clients in
 # NB_E2E_ADMIN_KEY) and its key store and credentials file in this run's scratch folder, so nothing is written into
@@ -61,6 +63,11 @@ ensure_node() {
 # choosing and binding, and the readiness line can only come from our own host.
 ready_address() {
   sed -n 's|.*NotifyBroker ready: listening on http://\(127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$1" 2>/dev/null | head -n 1
+}
+
+# The HTTP/1.1 endpoint's address, from "NotifyBroker HTTP: listening on http://127.0.0.1:NNNN (...)".
+http_address() {
+  sed -n 's|.*NotifyBroker HTTP: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$1" 2>/dev/null | head -n 1
 }
 
 host_out() { printf '%s/%s/host.out' "$WORK_DIR" "$1"; }
@@ -155,8 +162,11 @@ main() {
   ensure_node || { log "could not install node"; return 1; }
   log "npm ci (tests/E2E/node)"
   (cd "$SUITE_DIR/node" && npm ci --no-audit --no-fund --loglevel=error) || { log "npm ci failed"; return 1; }
+  log "npm ci and generate (tests/E2E/node/grpc-web)"
+  command -v protoc >/dev/null || { suite_apt_update_once; suite_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends protobuf-compiler; }
+  (cd "$SUITE_DIR/node/grpc-web" && npm ci --no-audit --no-fund --loglevel=error && bash generate.sh) || { log "grpc-web npm ci or generate failed"; return 1; }
 
-  log "starting two brokers on 127.0.0.1:0 (the kernel picks the ports): main, and limits (tiny rate limits)"
+  log "starting three brokers on 127.0.0.1:0 (the kernel picks the ports): main, limits (tiny rate limits), and web (the HTTP endpoint too)"
   # main: a small subscriber queue so that a stream the client stops reading overflows after a few events (slow
   # consumer); JWTs from the run's issuer; a per-identity alias quota of 3 and WM_USER+1 lifted from the
   # always-refused messages, both as security.js expects.
@@ -168,6 +178,8 @@ main() {
     "--Broker:Policy:AllowAlwaysRefused:0=WM_USER+1"
   # limits: as rate-limits.js expects.
   start_host limits --Security:RateLimits:CallsPerSecond=1 --Security:RateLimits:CallBurst=2 --Security:RateLimits:OpenStreams=1
+  # web: defaults plus the HTTP/1.1 endpoint, for grpc-web.js.
+  start_host web --HttpApi:Url=http://127.0.0.1:0
 
   local main_address="" limits_address=""
   # A broker that is not ready is one failure; it is stopped here, so that finish_host does not count it again.
@@ -184,6 +196,18 @@ main() {
     fi
   fi
   [[ -n $limits_address ]] && run_client rate-limits.js --address "$limits_address"
+  local web_http=""
+  if wait_host web >/dev/null; then
+    web_http=$(http_address "$(host_out web)")
+    if [[ -n $web_http ]]; then
+      run_client grpc-web/grpc-web.js --address "$web_http"
+    else
+      log "FAIL the web broker printed no 'NotifyBroker HTTP: listening on' line"
+      FAILED=$((FAILED + 1))
+    fi
+  else
+    FAILED=$((FAILED + 1)); stop_host web
+  fi
 
   local name
   for name in "${HOST_NAMES[@]}"; do finish_host "$name"; done
