@@ -79,6 +79,30 @@ internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBa
         return Task.FromResult(reply);
     }
 
+    /// <summary>
+    /// ListServers: the brokers of the fleet (on its own, only this one). Any authenticated identity may ask
+    /// (ScopePolicies.Aliases: the same directory-reading scope that ListAliases needs).
+    /// </summary>
+    [Authorize(ScopePolicies.Aliases)]
+    public override async Task<ListServersReply> ListServers(ListServersRequest request, ServerCallContext context)
+    {
+        var reply = new ListServersReply();
+        foreach (var server in await _broker.ListServersAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            reply.Servers.Add(new ServerInfo
+            {
+                Name = server.Name,
+                Desktop = server.Desktop == Core.Fleet.FleetDesktopKind.Win32 ? DesktopKind.Win32 : DesktopKind.InMemory,
+                Host = server.Host,
+                LastHeartbeat = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(server.LastHeartbeat),
+                Started = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(server.Started),
+                Self = server.Self,
+            });
+        }
+
+        return reply;
+    }
+
     /// <summary>Subscribe, as <see cref="SerializedSubscribe.Method"/> binds it: events arrive as their shared notify.v1.Event bytes.</summary>
     public Task Subscribe(SubscribeRequest request, IServerStreamWriter<byte[]> responseStream, ServerCallContext context) =>
         _subscribe.Handle(request, responseStream, context);
