@@ -1,3 +1,4 @@
+using NotifyBroker.Client;
 using NotifyBroker.Tests.Shared;
 
 namespace NotifyBroker.Redis.Tests.TestSupport;
@@ -32,10 +33,14 @@ internal sealed class RedisFleet : IAsyncDisposable
     /// <summary>Starts redis-server and one broker per name (in parallel).</summary>
     /// <param name="names">Broker names, e.g. "a", "b", "c".</param>
     /// <param name="settings">More configuration for every broker, as "Key:Sub=value".</param>
-    public static async Task<RedisFleet> StartAsync(IReadOnlyList<string> names, params string[] settings)
+    public static Task<RedisFleet> StartAsync(IReadOnlyList<string> names, params string[] settings) =>
+        StartAsync(names, persistent: false, settings);
+
+    /// <summary>Starts redis-server (<paramref name="persistent"/>: append-only, fsync always, so a Redis restart keeps history) and one broker per name.</summary>
+    public static async Task<RedisFleet> StartAsync(IReadOnlyList<string> names, bool persistent, params string[] settings)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var fleet = new RedisFleet(new RedisServer(), "nbtest" + Guid.NewGuid().ToString("N")[..8] + ":", settings);
+        var fleet = new RedisFleet(new RedisServer(persistent), "nbtest" + Guid.NewGuid().ToString("N")[..8] + ":", settings);
         try
         {
             var started = await Task.WhenAll(names.Select(async name =>
@@ -64,6 +69,10 @@ internal sealed class RedisFleet : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>An SDK client of broker <paramref name="name"/>, with its admin key.</summary>
+    public NotifierClient Client(string name) =>
+        new(_members[name].Process.Address, new NotifierClientOptions { ApiKey = _members[name].State.AdminKey });
 
     /// <summary>SIGKILL one broker.</summary>
     public void Kill(string name) => _members[name].Process.Kill();
