@@ -42,7 +42,7 @@ public sealed class RedisEngine : IBrokerEngine, IEngineAvailability
         """;
 
     // ARGV: newEpoch nowMicros blob size maxCount maxBytes minMicros channel
-    private const string PublishScript = EnsureEpoch + """
+    private const string PublishScript = EnsureEpoch + "\n" + """
         local t = ARGV[2]
         local last = redis.call('GET', KEYS[6])
         if last and tonumber(last) > tonumber(t) then t = last end
@@ -75,7 +75,7 @@ public sealed class RedisEngine : IBrokerEngine, IEngineAvailability
         return {offset, t, epoch}
         """;
 
-    private const string StateScript = EnsureEpoch + """
+    private const string StateScript = EnsureEpoch + "\n" + """
         return {epoch, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[3]) or '0'}
         """;
 
@@ -107,8 +107,8 @@ public sealed class RedisEngine : IBrokerEngine, IEngineAvailability
         _keys = [connection.Key("epoch"), connection.Key("started"), connection.Key("offset"), connection.Key("history"), connection.Key("bytes"), connection.Key("lasttime")];
         _channel = RedisChannel.Literal(connection.Key("history:new"));
 
-        // Until Redis answers, an empty placeholder history that no position can match.
-        _mirror = NewMirror(new MirrorStart("unavailable-" + NewEpoch(), 0, _time.GetUtcNow()));
+        // Until Redis answers, an empty placeholder history under a random epoch that no position can match.
+        _mirror = NewMirror(new MirrorStart(NewEpoch(), 0, _time.GetUtcNow()));
         try
         {
             Resync();
