@@ -73,6 +73,7 @@ public static class NotifyCli
         root.Add(BroadcastCommand.Create(globals, output));
         root.Add(SubscribeCommand.Create(globals, output));
         root.Add(AliasCommand.Create(globals, output));
+        root.Add(ServersCommand.Create(globals, output));
         root.Add(KeyCommand.Create(globals, output));
         return root;
     }

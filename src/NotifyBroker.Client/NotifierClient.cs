@@ -130,6 +130,19 @@ public sealed class NotifierClient : IDisposable
     public Task<ListAliasesReply> ListAliasesAsync(ListAliasesRequest request, CallOptions options) =>
         UnaryAsync(Grpc.ListAliasesAsync, request, options);
 
+    /// <summary>NetServerEnum of the fleet: the live brokers (on its own, a broker lists only itself), ordered by name.</summary>
+    public async Task<IReadOnlyList<ServerInfo>> ListServersAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await ListServersAsync(new ListServersRequest(), Cancellable(cancellationToken)).ConfigureAwait(false);
+        return reply.Servers;
+    }
+
+    /// <inheritdoc cref="ListServersAsync(CancellationToken)"/>
+    /// <param name="request">The call's request.</param>
+    /// <param name="options">Headers, deadline and cancellation of this call; a null deadline means the client's <see cref="NotifierClientOptions.CallTimeout"/>.</param>
+    public Task<ListServersReply> ListServersAsync(ListServersRequest request, CallOptions options) =>
+        UnaryAsync(Grpc.ListServersAsync, request, options);
+
     /// <summary>notify.v1.Keys CreateKey (needs notify:admin): a new key; its secret is in the reply only.</summary>
     public Task<CreateKeyReply> CreateKeyAsync(CreateKeyRequest request, CancellationToken cancellationToken = default) =>
         UnaryAsync(KeysClient.CreateKeyAsync, request, Cancellable(cancellationToken));

@@ -3,6 +3,7 @@ using NotifyBroker.Core.Desktop;
 using NotifyBroker.Core.Engine;
 using NotifyBroker.Core.Engine.InMemory;
 using NotifyBroker.Core.Events;
+using NotifyBroker.Core.Fleet;
 using NotifyBroker.Core.Listening;
 using NotifyBroker.Core.Observability;
 using NotifyBroker.Core.Operations;
@@ -30,6 +31,7 @@ public sealed class Broker : IAsyncDisposable
     private readonly IDisposable _historyTracking;
     private readonly Action<ListenerPublishFailure>? _listenerPublishFailed;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly IServerDirectory _servers;
     private bool _listening;
 
     /// <param name="desktop">The desktop to broadcast on and listen to.</param>
@@ -66,7 +68,20 @@ public sealed class Broker : IAsyncDisposable
         _broadcast = new BroadcastOperation(desktop, new BroadcastPolicy(options, time), time);
         _subscribe = new SubscribeOperation(_engine, _aliases, audience, options.SubscriberQueueCapacity, options.MaxFilterEntries);
         _historyTracking = BrokerTelemetry.TrackHistory(_engine);
+        Started = time.GetUtcNow();
+        DesktopKind = desktop is Desktop.InMemory.InMemoryDesktop ? FleetDesktopKind.InMemory : FleetDesktopKind.Win32;
+        _servers = new LocalServerDirectory(Name, DesktopKind, desktop.HostName, Started);
     }
+
+    /// <summary>When this broker was made.</summary>
+    public DateTimeOffset Started { get; }
+
+    /// <summary>The kind of desktop this broker serves (for ListServers).</summary>
+    public FleetDesktopKind DesktopKind { get; }
+
+    /// <summary>ListServers: the brokers of the fleet; on its own, only this one.</summary>
+    public ValueTask<IReadOnlyList<ServerEntry>> ListServersAsync(CancellationToken cancellationToken = default) =>
+        _servers.ListAsync(cancellationToken);
 
     /// <summary>The broker's name (the servername it answers to).</summary>
     public string Name { get; }
@@ -131,8 +146,12 @@ public sealed class Broker : IAsyncDisposable
         _send.RunAsync(request, cancellationToken);
 
     /// <summary>BroadcastSystemMessageEx.</summary>
-    public ValueTask<BrokerBroadcastResult> BroadcastAsync(BrokerBroadcastRequest request, CancellationToken cancellationToken = default) =>
-        _broadcast.RunAsync(request, cancellationToken);
+    public ValueTask<BrokerBroadcastResult> BroadcastAsync(BrokerBroadcastRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _localServer.Ensure(request.ServerName);
+        return _broadcast.RunAsync(request, cancellationToken);
+    }
 
     /// <summary>Open a subscription. Dispose it when the stream ends.</summary>
     public Subscription Subscribe(SubscriptionRequest request) => _subscribe.Open(request);

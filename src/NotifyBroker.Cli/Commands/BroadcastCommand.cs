@@ -33,12 +33,13 @@ internal static class BroadcastCommand
         };
         var copyDataData = ValueParsers.UInt64Option("--copydata-data", "WM_COPYDATA's dwData (with --copydata-hex)");
         var timeout = ValueParsers.DurationOption("--timeout", "Per-window wait of a synchronous send; default: the broker's");
+        var server = new Option<string>("--server") { Description = "servername: the broker of the fleet whose desktop runs the broadcast; empty = this one.", HelpName = "name" };
 
         var command = new Command(
             "broadcast",
             "Broadcast a window message to top-level windows (BroadcastSystemMessageEx). Exit code 3 when the result is 0 (vetoed).")
         {
-            message, flags, recipients, wparam, lparam, text, copyDataHex, copyDataData, timeout,
+            message, flags, recipients, wparam, lparam, text, copyDataHex, copyDataData, timeout, server,
         };
         command.Validators.Add(result =>
         {
@@ -61,6 +62,7 @@ internal static class BroadcastCommand
                 Recipients = parseResult.GetValue(recipients),
                 Wparam = parseResult.GetValue(wparam),
                 Lparam = parseResult.GetValue(lparam),
+                ServerName = parseResult.GetValue(server) ?? "",
             };
 
             var messageText = parseResult.GetRequiredValue(message);

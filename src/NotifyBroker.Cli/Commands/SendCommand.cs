@@ -17,7 +17,7 @@ internal static class SendCommand
             Description = "The message. Several words are joined with spaces, as NET SEND does.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var server = new Option<string>("--server") { Description = "servername: empty or this broker's own name (anything else is refused with 2351).", HelpName = "name" };
+        var server = new Option<string>("--server") { Description = "servername: the broker of the fleet that delivers; empty = this one (a name outside the fleet is refused with 2351).", HelpName = "name" };
         var from = new Option<string>("--from") { Description = "fromname shown to recipients; empty means the key's own name (another name needs notify:from_name).", HelpName = "name" };
         var title = new Option<string>("--title") { Description = "Message box title (session path only).", HelpName = "text" };
         var style = ValueParsers.UInt32Option("--style", "MB_* message box style (session path only)");

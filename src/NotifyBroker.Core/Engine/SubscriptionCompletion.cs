@@ -16,6 +16,12 @@ public enum SubscriptionEndReason
 
     /// <summary>The subscription was disposed.</summary>
     Disposed = 3,
+
+    /// <summary>
+    /// The engine's shared store (e.g. Redis) became unreachable, or its history was replaced under the broker: resume
+    /// after the completion's position once the engine is available again (on this broker or another).
+    /// </summary>
+    EngineUnavailable = 4,
 }
 
 /// <summary>How a subscription ended, and the position to resume after (the last event it consumed).</summary>

@@ -8,6 +8,7 @@ public static class Win32Error
 {
     public const int ERROR_SUCCESS = 0;
     public const int ERROR_FILE_NOT_FOUND = 2;
+    public const int ERROR_NOT_READY = 21;
     public const int ERROR_GEN_FAILURE = 31;
     public const int ERROR_ACCESS_DENIED = 5;
     public const int ERROR_NOT_ENOUGH_MEMORY = 8;

@@ -5,6 +5,9 @@ namespace NotifyBroker.Core.Policy;
 /// <summary>A Broadcast as a client asked for it (BroadcastSystemMessageEx's arguments), not yet validated.</summary>
 public sealed record BrokerBroadcastRequest
 {
+    /// <summary>The broker to broadcast on: empty or this broker's own name is here; any other name is NERR_InvalidComputer.</summary>
+    public string? ServerName { get; init; }
+
     /// <summary>BSF_* bits (see <see cref="BroadcastFlags"/>).</summary>
     public uint Flags { get; init; }
 

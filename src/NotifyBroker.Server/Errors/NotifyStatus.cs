@@ -23,6 +23,9 @@ internal static class NotifyStatus
     /// <summary>ErrorInfo reason of a stream ended because the broker is stopping.</summary>
     public const string BrokerStoppingReason = "BROKER_STOPPING";
 
+    /// <summary>ErrorInfo reason of a stream ended because the engine's shared store (Redis) is unreachable.</summary>
+    public const string EngineUnavailableReason = "ENGINE_UNAVAILABLE";
+
     /// <summary>The call failure for a core failure: its code's status, symbolic name and decimal code.</summary>
     public static RpcException FromBrokerException(BrokerException error)
     {

@@ -23,7 +23,7 @@ internal static class Win32StatusCodes
         Win32Error.ERROR_NOT_SUPPORTED or Win32Error.ERROR_CALL_NOT_IMPLEMENTED => StatusCode.Unimplemented,
 
         Win32Error.NERR_NetworkError or Win32Error.RPC_S_SERVER_UNAVAILABLE or Win32Error.ERROR_BAD_NETPATH or
-        Win32Error.NERR_MsgNotStarted or Win32Error.NERR_MsgInitFailed => StatusCode.Unavailable,
+        Win32Error.NERR_MsgNotStarted or Win32Error.NERR_MsgInitFailed or Win32Error.ERROR_NOT_READY => StatusCode.Unavailable,
 
         Win32Error.NERR_AlreadyExists or Win32Error.NERR_NameInUse or Win32Error.NERR_DuplicateName or
         Win32Error.ERROR_CLASS_ALREADY_EXISTS => StatusCode.AlreadyExists,

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NotifyBroker.Core;
 using NotifyBroker.Core.Desktop;
+using NotifyBroker.Core.Engine;
 
 namespace NotifyBroker.Server.Hosting;
 
@@ -21,6 +22,8 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 /// NOT_SERVING for good and the loss is logged as an error: the broker hears nothing from the desktop any more (and the
 /// desktop answers every Broadcast UNAVAILABLE), so a supervisor watching health should restart it. The host itself
 /// keeps running: Send and aliases still work, and open streams keep their positions for a resume elsewhere.
+/// An engine with a shared store (<see cref="IEngineAvailability"/>, e.g. Redis) turns health NOT_SERVING while the
+/// store is unreachable and SERVING again when it is back, without a restart.
 /// </summary>
 internal sealed partial class BrokerLifecycle : IHostedLifecycleService
 {
@@ -34,6 +37,8 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
     private readonly IServer _server;
     private readonly IOptions<DesktopOptions> _desktop;
     private readonly ILogger<BrokerLifecycle> _logger;
+    private readonly IEngineAvailability? _engine;
+    private bool _serving;
 
     public BrokerLifecycle(
         Broker broker,
@@ -42,8 +47,10 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
         EndpointDataSource endpoints,
         IServer server,
         IOptions<DesktopOptions> desktop,
-        ILogger<BrokerLifecycle> logger)
+        ILogger<BrokerLifecycle> logger,
+        IBrokerEngine? engine = null)
     {
+        _engine = engine as IEngineAvailability;
         _broker = broker;
         _desktopPort = desktopPort;
         _health = health;
@@ -57,6 +64,11 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
     {
         // Before the listener starts, so that no loss goes unheard.
         _desktopPort.ListenerLost += OnListenerLost;
+        if (_engine is not null)
+        {
+            _engine.AvailabilityChanged += OnEngineAvailabilityChanged;
+        }
+
         _subscribed = true;
         return _broker.StartAsync(cancellationToken).AsTask();
     }
@@ -75,7 +87,8 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
                 ListenerLostLog(_logger, _listenerLost.Reason, null);
             }
 
-            SetHealth(_listenerLost is null ? ServingStatus.Serving : ServingStatus.NotServing);
+            _serving = true;
+            SetHealth(Current());
         }
 
         var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -88,6 +101,7 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
         ServerLog.Stopping(_logger);
         lock (_healthGate)
         {
+            _serving = false;
             SetHealth(ServingStatus.NotServing);
         }
 
@@ -110,6 +124,31 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
 
         ListenerLostLog(_logger, lost.Reason, lost.Error);
     }
+
+    /// <summary>Raised by the engine, on its own thread: follow it while the host serves.</summary>
+    private void OnEngineAvailabilityChanged(object? sender, EventArgs e)
+    {
+        ServingStatus status;
+        lock (_healthGate)
+        {
+            if (!_serving)
+            {
+                return;
+            }
+
+            status = Current();
+            SetHealth(status);
+        }
+
+        EngineAvailabilityLog(_logger, status == ServingStatus.Serving ? "reachable again" : "unreachable", status);
+    }
+
+    /// <summary>SERVING unless the listener is lost or the engine's store is unreachable. Under the health gate.</summary>
+    private ServingStatus Current() =>
+        _listenerLost is null && _engine?.IsAvailable != false ? ServingStatus.Serving : ServingStatus.NotServing;
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "The engine's shared store is {State}: health is {Status}")]
+    private static partial void EngineAvailabilityLog(ILogger logger, string state, ServingStatus status);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Error,
         Message = "The desktop's listener is lost ({Reason}): health is NOT_SERVING and Broadcast answers UNAVAILABLE until the broker is restarted")]
@@ -137,6 +176,11 @@ internal sealed partial class BrokerLifecycle : IHostedLifecycleService
         if (_subscribed)
         {
             _desktopPort.ListenerLost -= OnListenerLost;
+            if (_engine is not null)
+            {
+                _engine.AvailabilityChanged -= OnEngineAvailabilityChanged;
+            }
+
             _subscribed = false;
         }
 

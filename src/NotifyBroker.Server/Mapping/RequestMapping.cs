@@ -41,6 +41,7 @@ internal static class RequestMapping
 
     public static BrokerBroadcastRequest ToCore(BroadcastRequest request) => new()
     {
+        ServerName = request.ServerName,
         Flags = request.Flags,
         Recipients = request.Recipients,
         MessageId = request.MessageCase == BroadcastRequest.MessageOneofCase.MessageId ? request.MessageId : null,

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NotifyBroker.Contracts.V1;
 using NotifyBroker.Core;
+using NotifyBroker.Server.Fleet;
 using NotifyBroker.Server.Mapping;
 using NotifyBroker.Server.Security;
 using NotifyBroker.Server.Security.RateLimiting;
@@ -27,10 +28,12 @@ internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBa
 
     private readonly Broker _broker;
     private readonly SubscribeHandler _subscribe;
+    private readonly FleetRouter? _fleet;
 
-    public NotifierService(Broker broker, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<NotifierService> logger)
+    public NotifierService(Broker broker, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<NotifierService> logger, FleetRouter? fleet = null)
     {
         _broker = broker;
+        _fleet = fleet;
         _subscribe = new SubscribeHandler(broker, lifetime, time, logger);
     }
 
@@ -38,6 +41,11 @@ internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBa
     [Authorize(ScopePolicies.Send)]
     public override async Task<SendReply> Send(SendRequest request, ServerCallContext context)
     {
+        if (_fleet?.RoutesElsewhere(request.ServerName) == true)
+        {
+            return await _fleet.SendAsync(request, context).ConfigureAwait(false);
+        }
+
         var result = await _broker.SendAsync(RequestMapping.ToCore(request) with { Caller = context.CallerOf() }, context.CancellationToken).ConfigureAwait(false);
         return RequestMapping.ToContract(result);
     }
@@ -46,6 +54,11 @@ internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBa
     [Authorize(ScopePolicies.Broadcast)]
     public override async Task<BroadcastReply> Broadcast(BroadcastRequest request, ServerCallContext context)
     {
+        if (_fleet?.RoutesElsewhere(request.ServerName) == true)
+        {
+            return await _fleet.BroadcastAsync(request, context).ConfigureAwait(false);
+        }
+
         var result = await _broker.BroadcastAsync(RequestMapping.ToCore(request) with { Caller = context.CallerOf() }, context.CancellationToken).ConfigureAwait(false);
         return RequestMapping.ToContract(result);
     }
@@ -77,6 +90,33 @@ internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBa
         }
 
         return Task.FromResult(reply);
+    }
+
+    /// <summary>
+    /// ListServers: the brokers of the fleet (on its own, only this one). Any authenticated identity may ask
+    /// (ScopePolicies.Aliases: the same directory-reading scope that ListAliases needs).
+    /// </summary>
+    [Authorize(ScopePolicies.Aliases)]
+    public override async Task<ListServersReply> ListServers(ListServersRequest request, ServerCallContext context)
+    {
+        var reply = new ListServersReply();
+        var servers = _fleet is null
+            ? await _broker.ListServersAsync(context.CancellationToken).ConfigureAwait(false)
+            : await _fleet.ListServersAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var server in servers)
+        {
+            reply.Servers.Add(new ServerInfo
+            {
+                Name = server.Name,
+                Desktop = server.Desktop == Core.Fleet.FleetDesktopKind.Win32 ? DesktopKind.Win32 : DesktopKind.InMemory,
+                Host = server.Host,
+                LastHeartbeat = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(server.LastHeartbeat),
+                Started = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(server.Started),
+                Self = server.Self,
+            });
+        }
+
+        return reply;
     }
 
     /// <summary>Subscribe, as <see cref="SerializedSubscribe.Method"/> binds it: events arrive as their shared notify.v1.Event bytes.</summary>

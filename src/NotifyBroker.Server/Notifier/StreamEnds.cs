@@ -43,6 +43,13 @@ internal static class StreamEnds
         NotifyStatus.BrokerStoppingReason,
         resumeAfter);
 
+    /// <summary>The engine lost its shared store (Redis): resume after the position, here once it is back or on another broker.</summary>
+    public static RpcException EngineUnavailable(StreamPosition resumeAfter) => Resumable(
+        StatusCode.Unavailable,
+        $"The broker's event engine is unavailable (Redis is unreachable); resume after {resumeAfter}.",
+        NotifyStatus.EngineUnavailableReason,
+        resumeAfter);
+
     private static RpcException Resumable(StatusCode code, string message, string reason, StreamPosition resumeAfter, params (string Key, string Value)[] more)
     {
         var info = new ErrorInfo { Reason = reason, Domain = NotifyStatus.Domain };

@@ -567,6 +567,8 @@ internal sealed partial class SubscriptionPump
                 return StreamEnds.SlowConsumer(completion.ResumeAfter, _capacity);
             case SubscriptionEndReason.BrokerStopped:
                 return StreamEnds.BrokerStopping(completion.ResumeAfter);
+            case SubscriptionEndReason.EngineUnavailable:
+                return StreamEnds.EngineUnavailable(completion.ResumeAfter);
             default:
                 // Disposed under us: only the host does that, when the call is already over.
                 return new RpcException(new Status(StatusCode.Cancelled, "The subscription was closed."));

@@ -6,16 +6,19 @@ namespace NotifyBroker.Redis.Tests.TestSupport;
 
 /// <summary>
 /// A real redis-server of the test's own ($NB_REDIS_SERVER, else redis-server on PATH) on a free 127.0.0.1 port,
-/// without persistence, in a temporary folder. <see cref="Kill"/> and <see cref="Restart"/> let a test take it away
-/// and bring it back on the same port.
+/// in a temporary folder: without persistence, or (<c>persistent</c>) with an append-only file fsynced on every write,
+/// so that a restart keeps everything a write was acknowledged for. <see cref="Kill"/> and <see cref="Restart"/> let a
+/// test take it away and bring it back on the same port.
 /// </summary>
 internal sealed class RedisServer : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("nb-redis-").FullName;
+    private readonly bool _persistent;
     private Process? _process;
 
-    public RedisServer()
+    public RedisServer(bool persistent = false)
     {
+        _persistent = persistent;
         Port = FreePort();
         Start();
     }
@@ -35,7 +38,7 @@ internal sealed class RedisServer : IDisposable
         }
     }
 
-    /// <summary>Start again on the same port (empty, unless it never stopped).</summary>
+    /// <summary>Start again on the same port (empty unless persistent).</summary>
     public void Restart()
     {
         Kill();
@@ -52,7 +55,8 @@ internal sealed class RedisServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory })
+        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--dir", _directory,
+                     "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -17,12 +17,15 @@ internal sealed class EventRing
 
     /// <param name="capacity">How many events the ring holds at most.</param>
     /// <param name="maxBytes">How many bytes of events it holds at most; an event larger than this is the caller's to refuse.</param>
-    public EventRing(int capacity, long maxBytes = long.MaxValue)
+    /// <param name="startAfter">The offset before the first event this ring will hold (0: history starts at offset 1).</param>
+    public EventRing(int capacity, long maxBytes = long.MaxValue, ulong startAfter = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         _slots = new BrokerEvent?[capacity];
         _maxBytes = maxBytes;
+        _head = startAfter;
+        _tail = startAfter + 1;
     }
 
     /// <summary>The newest offset. Read without the lock by subscriptions.</summary>

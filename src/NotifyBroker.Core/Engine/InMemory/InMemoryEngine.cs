@@ -18,6 +18,7 @@ public sealed class InMemoryEngine : IBrokerEngine
     private readonly int _maxEventBytes;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _startedAt;
+    private readonly bool _isMirror;
     private readonly List<RingSubscription> _waiters = [];
     private readonly HashSet<RingSubscription> _subscriptions = [];
     private DateTimeOffset _lastTime;
@@ -40,19 +41,77 @@ public sealed class InMemoryEngine : IBrokerEngine
         TimeProvider? timeProvider = null,
         long historyMaxBytes = long.MaxValue,
         int maxEventBytes = int.MaxValue)
+        : this(historyMaxCount, historyMaxAge, timeProvider, historyMaxBytes, maxEventBytes, mirror: null)
+    {
+    }
+
+    /// <summary>
+    /// A mirror of a history kept elsewhere (a shared engine's local copy): its epoch is <paramref name="mirror"/>'s,
+    /// its first event follows <see cref="MirrorStart.StartAfter"/>, and events come only through
+    /// <see cref="AppendMirrored"/> (with the positions and times the shared history gave them), never through
+    /// <see cref="Publish"/>. Subscriptions, filters, lag and overflow are exactly those of the in-memory engine.
+    /// </summary>
+    public InMemoryEngine(
+        MirrorStart mirror,
+        int historyMaxCount,
+        TimeSpan historyMaxAge,
+        TimeProvider? timeProvider = null,
+        long historyMaxBytes = long.MaxValue,
+        int maxEventBytes = int.MaxValue)
+        : this(historyMaxCount, historyMaxAge, timeProvider, historyMaxBytes, maxEventBytes, (MirrorStart?)mirror)
+    {
+    }
+
+    private InMemoryEngine(
+        int historyMaxCount,
+        TimeSpan historyMaxAge,
+        TimeProvider? timeProvider,
+        long historyMaxBytes,
+        int maxEventBytes,
+        MirrorStart? mirror)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(historyMaxAge, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(historyMaxBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 1);
-        _ring = new EventRing(historyMaxCount, historyMaxBytes);
+        _ring = new EventRing(historyMaxCount, historyMaxBytes, mirror?.StartAfter ?? 0);
         _maxAge = historyMaxAge;
         _maxEventBytes = (int)Math.Min(maxEventBytes, historyMaxBytes);
         _time = timeProvider ?? TimeProvider.System;
-        _startedAt = _time.GetUtcNow();
+        _startedAt = mirror?.StartedAt ?? _time.GetUtcNow();
         _lastTime = _startedAt;
+        _isMirror = mirror is not null;
 
         // A fresh random epoch per engine: a position from an earlier run can never be mistaken for one of ours.
-        Epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        Epoch = mirror?.Epoch ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        ArgumentException.ThrowIfNullOrEmpty(Epoch, nameof(mirror));
+    }
+
+    /// <summary>
+    /// Append an event a shared history has already positioned (a mirror's only way in): its epoch must be this
+    /// engine's and its offset the one after <see cref="CurrentPosition"/>. Evicts by count, bytes and age exactly as
+    /// <see cref="Publish"/> does, and wakes the subscriptions waiting for it.
+    /// </summary>
+    public void AppendMirrored(BrokerEvent brokerEvent)
+    {
+        ArgumentNullException.ThrowIfNull(brokerEvent);
+        if (!_isMirror)
+        {
+            throw new InvalidOperationException("Only a mirror engine takes positioned events.");
+        }
+
+        if (brokerEvent.Position.Epoch != Epoch)
+        {
+            throw new ArgumentException($"The event's epoch {brokerEvent.Position.Epoch} is not this history's {Epoch}.", nameof(brokerEvent));
+        }
+
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _lastTime = brokerEvent.Time > _lastTime ? brokerEvent.Time : _lastTime;
+            EvictExpired(_time.GetUtcNow());
+            _ring.Append(brokerEvent);
+            WakeWaiters(brokerEvent);
+        }
     }
 
     public string Epoch { get; }
@@ -92,6 +151,11 @@ public sealed class InMemoryEngine : IBrokerEngine
         if (byteSize > _maxEventBytes)
         {
             throw EventSize.TooLarge(byteSize, _maxEventBytes);
+        }
+
+        if (_isMirror)
+        {
+            throw new InvalidOperationException("A mirror engine takes events only through AppendMirrored.");
         }
 
         lock (_sync)
