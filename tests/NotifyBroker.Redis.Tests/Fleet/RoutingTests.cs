@@ -200,6 +200,14 @@ public sealed class RoutingTests
         // A short lease so that a killed broker's lapses within the test; heartbeats every 200 ms.
         private static readonly string[] FastLeases = ["Fleet:HeartbeatIntervalMilliseconds=200", "Fleet:LeaseMilliseconds=1500"];
 
+        // A simulated window on a's desktop that denies every query, so a routed BSF_QUERY broadcast can be vetoed there.
+        private static readonly string[] Vetoer =
+        [
+            "Desktop:InMemory:Windows:0:Name=Explorer",
+            "Desktop:InMemory:Windows:0:ProcessId=4242",
+            "Desktop:InMemory:Windows:0:DeniesQueries=true",
+        ];
+
         public string[] SettingsOfA() =>
         [
             "Broker:Engine=Redis",
@@ -207,7 +215,7 @@ public sealed class RoutingTests
             "Redis:KeyPrefix=" + _fleet.KeyPrefix,
             "Broker:Name=a",
             "Desktop:InMemory:HostName=host-a",
-            "Desktop:InMemory:QueryDenier=" + (_denier ? "Explorer" : ""),
+            .. _denier ? Vetoer : [],
             .. FastLeases,
         ];
 

@@ -35,10 +35,6 @@ public sealed class InMemoryDesktop : IDesktop
         BrokerProcessId = options.BrokerProcessId;
         DesktopHandle = options.DesktopHandle;
         _time = timeProvider ?? TimeProvider.System;
-        if (!string.IsNullOrEmpty(options.QueryDenier))
-        {
-            CreateWindow(options.QueryDenier, options.BrokerProcessId + 1, static (_, _) => WindowMessages.BROADCAST_QUERY_DENY);
-        }
     }
 
     public string HostName { get; }

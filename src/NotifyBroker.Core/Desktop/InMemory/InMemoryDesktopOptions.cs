@@ -17,10 +17,4 @@ public sealed class InMemoryDesktopOptions
 
     /// <summary>The handle of the desktop the broker's windows live on (BSM_APPLICATIONS reaches only this one).</summary>
     public ulong DesktopHandle { get; set; } = 0x30;
-
-    /// <summary>
-    /// When set, the desktop starts with one window of this name (of another process) that answers every message with
-    /// BROADCAST_QUERY_DENY, so a BSF_QUERY broadcast on a broker run as a process can be vetoed (fleet tests, demos).
-    /// </summary>
-    public string QueryDenier { get; set; } = "";
 }
