@@ -54,15 +54,22 @@ public sealed class RedisServerDirectory : IServerDirectory, IAsyncDisposable
     /// </summary>
     public async Task StartAsync(RedisChannel requestChannel, CancellationToken cancellationToken)
     {
-        var database = Database;
-        if (await database.KeyExistsAsync(ServerKey(_name)).ConfigureAwait(false)
-            && await ListenersAsync(requestChannel).ConfigureAwait(false) > 0)
+        try
         {
-            throw new InvalidOperationException($"Broker:Name '{_name}' is already taken by a live broker of this fleet (on {_connection.Key("")}); give this broker another name.");
+            if (await Database.KeyExistsAsync(ServerKey(_name)).ConfigureAwait(false)
+                && await ListenersAsync(requestChannel).ConfigureAwait(false) > 0)
+            {
+                throw new InvalidOperationException($"Broker:Name '{_name}' is already taken by a live broker of this fleet (on {_connection.Key("")}); give this broker another name.");
+            }
+
+            await BeatAsync().ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // Redis away at start: the broker still starts (NOT_SERVING until the engine reaches Redis) and the
+            // heartbeat registers it once Redis is back; the duplicate-name check cannot run then.
         }
 
-        await BeatAsync().ConfigureAwait(false);
-        await database.SetAddAsync(NamesKey, FleetNames.Normalize(_name)).ConfigureAwait(false);
         _heartbeats = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
@@ -104,7 +111,12 @@ public sealed class RedisServerDirectory : IServerDirectory, IAsyncDisposable
     private Task BeatAsync()
     {
         var entry = new RegisteredServer(_name, _desktop, _host, _time.GetUtcNow().ToUnixTimeMilliseconds(), _started.ToUnixTimeMilliseconds());
-        return Database.StringSetAsync(ServerKey(_name), JsonSerializer.Serialize(entry, FleetJson.Default.RegisteredServer), TimeSpan.FromMilliseconds(_options.LeaseMilliseconds));
+        var database = Database;
+        // The names set (known, possibly dead, brokers) is re-added every beat, so a broker that started while Redis
+        // was away is known once it is back.
+        return Task.WhenAll(
+            database.StringSetAsync(ServerKey(_name), JsonSerializer.Serialize(entry, FleetJson.Default.RegisteredServer), TimeSpan.FromMilliseconds(_options.LeaseMilliseconds)),
+            database.SetAddAsync(NamesKey, FleetNames.Normalize(_name)));
     }
 
     /// <summary>Live (lease fresh), Dead (registered once, lease gone) or Unknown.</summary>

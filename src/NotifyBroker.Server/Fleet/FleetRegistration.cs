@@ -21,7 +21,15 @@ internal sealed class FleetRegistration : IHostedService
     {
         // The name check looks for a listener on the request channel, so it runs before this broker listens there.
         await _router.Directory.StartAsync(_transport.RequestChannel, cancellationToken).ConfigureAwait(false);
-        await _transport.StartAsync(_router.ServeAsync).ConfigureAwait(false);
+        try
+        {
+            await _transport.StartAsync(_router.ServeAsync).ConfigureAwait(false);
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            // Redis away at start: the broker starts NOT_SERVING (the engine says so); StackExchange.Redis keeps the
+            // subscription and makes it again when it reconnects.
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
