@@ -9,6 +9,7 @@ const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const protobuf = require('protobufjs');
+const { assert, checks, run } = require('./checks');
 
 const REPO_PROTOS = path.resolve(__dirname, '../../../protos');
 const LOCAL_PROTOS = path.resolve(__dirname, 'protos');
@@ -175,10 +176,6 @@ function unary(client, method, request) {
   });
 }
 
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
 const codeName = (code) => Object.keys(grpc.status).find((name) => grpc.status[name] === code) || String(code);
 
 /**
@@ -224,37 +221,6 @@ async function subscribeFailureOf(client, request) {
   } finally {
     stream.cancel();
   }
-}
-
-/** The check runner: check(name, async body) prints PASS/FAIL; summary() prints the counts and sets the exit code. */
-function checks() {
-  let passed = 0;
-  let failed = 0;
-  return {
-    async check(name, body) {
-      try {
-        await body();
-        passed++;
-        console.log(`PASS ${name}`);
-      } catch (error) {
-        failed++;
-        console.log(`FAIL ${name}: ${error && error.message ? error.message : error}`);
-      }
-    },
-    summary() {
-      console.log(`${passed} passed, ${failed} failed`);
-      process.exitCode = failed === 0 ? 0 : 1;
-    },
-  };
-}
-
-/** Runs <main>; a throw outside any check is one failure and the summary line. */
-function run(name, main) {
-  main().catch((error) => {
-    console.log(`FAIL ${name}: ${error && error.stack ? error.stack : error}`);
-    console.log('0 passed, 1 failed');
-    process.exitCode = 1;
-  });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,27 +9,13 @@ import { createClient, Code, ConnectError } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-web';
 import { Notifier } from './gen/notify/v1/notifier_pb.js';
 import { ErrorInfoSchema } from './gen/google/rpc/error_details_pb.js';
+import { assert, checks, run } from '../checks.js';
 
 const WAIT_MS = 15000;
 const argAt = process.argv.indexOf('--address');
 const baseUrl = argAt > 0 ? process.argv[argAt + 1] : 'http://localhost:50052';
 const key = process.env.NB_E2E_ADMIN_KEY;
 
-let passed = 0;
-let failed = 0;
-async function check(name, body) {
-  try {
-    await body();
-    passed++;
-    console.log(`PASS ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAIL ${name}: ${error && error.stack ? error.stack.split('\n')[0] : error}`);
-  }
-}
-function assert(condition, why) {
-  if (!condition) throw new Error(why);
-}
 function within(promise, what) {
   let timer;
   return Promise.race([
@@ -47,6 +33,7 @@ const client = createClient(Notifier, createGrpcWebTransport({ baseUrl, intercep
 // ------------------------------------------------------------------------------------------------------------------
 
 async function main() {
+  const { check, summary } = checks();
   assert(key, 'NB_E2E_ADMIN_KEY is not set');
   const alias = `web-${process.pid}`;
 
@@ -122,14 +109,8 @@ async function main() {
     }
     throw new Error('the call succeeded');
   });
+
+  summary();
 }
 
-main()
-  .catch((error) => {
-    failed++;
-    console.log(`FAIL grpc-web client: ${error && error.stack ? error.stack : error}`);
-  })
-  .finally(() => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed === 0 ? 0 : 1;
-  });
+run('grpc-web client', main);
