@@ -93,8 +93,8 @@ internal sealed partial class NotifierService : Contracts.V1.Notifier.NotifierBa
     }
 
     /// <summary>
-    /// ListServers: the brokers of the fleet (on its own, only this one). Any authenticated identity may ask
-    /// (ScopePolicies.Aliases: the same directory-reading scope that ListAliases needs).
+    /// ListServers: the brokers of the fleet (on its own, only this one). It needs notify:aliases, the
+    /// directory-reading scope ListAliases needs.
     /// </summary>
     [Authorize(ScopePolicies.Aliases)]
     public override async Task<ListServersReply> ListServers(ListServersRequest request, ServerCallContext context)

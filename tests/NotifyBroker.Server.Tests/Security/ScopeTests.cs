@@ -27,6 +27,7 @@ public sealed class ScopeTests
     [Theory]
     [InlineData("AddAlias", BrokerScopes.Aliases)]
     [InlineData("ListAliases", BrokerScopes.Aliases)]
+    [InlineData("ListServers", BrokerScopes.Aliases)]
     [InlineData("Send", BrokerScopes.Send)]
     public async Task Each_call_names_the_scope_it_needs(string method, string scope)
     {
@@ -38,6 +39,7 @@ public sealed class ScopeTests
         {
             "AddAlias" => client.AddAliasAsync(new AddAliasRequest { Name = "mine" }).ResponseAsync,
             "ListAliases" => client.ListAliasesAsync(new ListAliasesRequest()).ResponseAsync,
+            "ListServers" => client.ListServersAsync(new ListServersRequest()).ResponseAsync,
             _ => client.SendAsync(new SendRequest { MsgName = "ops", Text = "x" }).ResponseAsync,
         });
 
